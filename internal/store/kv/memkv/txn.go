@@ -1,0 +1,127 @@
+package memkv
+
+import (
+	"bytes"
+	"context"
+
+	"github.com/gatehouse/gatehouse/internal/domain"
+	"github.com/gatehouse/gatehouse/internal/store"
+	"github.com/gatehouse/gatehouse/internal/store/kv"
+)
+
+// Txn checks the conditions and applies the ops under the lock of the one shard that holds
+// every key of the call (they share a hash tag, which picks the shard). Ops are checked before
+// any is applied, so a Txn either applies entirely or not at all.
+func (s *Store) Txn(_ context.Context, conds []store.Cond, ops []store.Op) (bool, error) {
+	if err := s.check(0); err != nil {
+		return false, err
+	}
+	if err := validTxn(conds, ops); err != nil {
+		return false, err
+	}
+	if len(conds) == 0 && len(ops) == 0 {
+		return true, nil
+	}
+	key := ""
+	if len(conds) > 0 {
+		key = conds[0].Key
+	} else {
+		key = ops[0].Key
+	}
+	sh, now := s.shard(key), s.nowNano()
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+
+	for _, c := range conds {
+		e, ok := sh.live(c.Key, now)
+		switch c.Kind {
+		case store.CondEqual:
+			if ok && e.kind != kindValue {
+				return false, errWrongType
+			}
+			if !ok || !bytes.Equal(e.value, c.Value) {
+				return false, nil
+			}
+		case store.CondAbsent:
+			if ok {
+				return false, nil
+			}
+		case store.CondPresent:
+			if !ok {
+				return false, nil
+			}
+		}
+	}
+	if err := sh.checkOpKinds(ops, now); err != nil {
+		return false, err
+	}
+	for _, o := range ops {
+		switch o.Kind {
+		case store.OpPut:
+			v := bytes.Clone(o.Value)
+			if v == nil {
+				v = []byte{}
+			}
+			sh.m[o.Key] = entry{kind: kindValue, value: v, exp: expiry(now, o.TTL)}
+		case store.OpDelete:
+			delete(sh.m, o.Key)
+		case store.OpSetAdd:
+			_ = sh.setAdd(o.Key, now, o.TTL, o.Member) // kinds were checked above
+		case store.OpSetRemove:
+			_ = sh.setRemove(o.Key, now, o.Member)
+		case store.OpExpire:
+			sh.expire(o.Key, now, o.TTL)
+		}
+	}
+	return true, nil
+}
+
+// validTxn refuses unknown kinds, negative ttls and keys without a shared hash tag.
+func validTxn(conds []store.Cond, ops []store.Op) error {
+	for _, c := range conds {
+		if c.Kind < store.CondEqual || c.Kind > store.CondPresent {
+			return domain.Errorf(domain.CodeInvalidInput, "memkv: unknown condition kind %d", c.Kind)
+		}
+	}
+	for _, o := range ops {
+		if o.Kind < store.OpPut || o.Kind > store.OpExpire {
+			return domain.Errorf(domain.CodeInvalidInput, "memkv: unknown op kind %d", o.Kind)
+		}
+		if o.TTL < 0 {
+			return errNegTTL
+		}
+	}
+	return kv.CheckTxnKeys(conds, ops)
+}
+
+// checkOpKinds follows what each key will hold as the ops apply in order and fails when a set
+// op would meet a key that is not a set, so that no op is applied when a later one would fail.
+func (sh *shard) checkOpKinds(ops []store.Op, now int64) error {
+	var will map[string]kind // 0 = absent
+	for _, o := range ops {
+		k, seen := will[o.Key]
+		if !seen {
+			if e, ok := sh.live(o.Key, now); ok {
+				k = e.kind
+			}
+		}
+		switch o.Kind {
+		case store.OpPut:
+			k = kindValue
+		case store.OpDelete:
+			k = 0
+		case store.OpSetAdd, store.OpSetRemove:
+			if k != 0 && k != kindSet {
+				return errWrongType
+			}
+			if o.Kind == store.OpSetAdd {
+				k = kindSet
+			}
+		}
+		if will == nil {
+			will = make(map[string]kind, len(ops))
+		}
+		will[o.Key] = k
+	}
+	return nil
+}
