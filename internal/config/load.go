@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"io/fs"
+	stdmaps "maps"
 	"slices"
 	"strings"
 
@@ -99,7 +100,8 @@ func Load(opts LoadOptions) (Config, error) {
 func (s schema) readFile(path string, p *domain.Problems) map[string]any {
 	fk := koanf.New(".")
 	if err := fk.Load(file.Provider(path), yaml.Parser()); err != nil {
-		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
 			p.Add("config", "cannot read %s: %v", path, pe.Err)
 		} else {
 			p.Add("config", "%s is not valid YAML: %v", path, err)
@@ -113,7 +115,7 @@ func (s schema) readFile(path string, p *domain.Problems) map[string]any {
 
 // collect flattens the nested map m of a file into out, recording unknown keys as problems.
 func (s schema) collect(m map[string]any, prefix string, out map[string]any, p *domain.Problems) {
-	for _, name := range slices.Sorted(mapKeys(m)) {
+	for _, name := range slices.Sorted(stdmaps.Keys(m)) {
 		key, v := prefix+name, m[name]
 		_, isLeaf := s.byKey[key]
 		switch {
@@ -131,16 +133,6 @@ func (s schema) collect(m map[string]any, prefix string, out map[string]any, p *
 			out[key] = v
 		default:
 			p.Add(key, "unknown key")
-		}
-	}
-}
-
-func mapKeys(m map[string]any) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
 		}
 	}
 }

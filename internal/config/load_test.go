@@ -145,7 +145,9 @@ func TestLoadLayers(t *testing.T) {
 			"GATEHOUSE_HTTP__MAX_BODY_BYTES=2097152",
 			"GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD=correct horse",
 			"GATEHOUSE_TLS__CERT_FILE=/c.pem", "GATEHOUSE_TLS__KEY_FILE=/k.pem",
+			"GATEHOUSE_SECRET_KEY=" + key(32), // ends in "="
 		}}, func(c *Config) {
+			c.SecretKey = key(32)
 			c.HTTP.ShutdownTimeout = 5 * time.Second
 			c.Password.Argon2.MemoryKiB, c.Password.Argon2.Parallelism = 65536, 4
 			c.Password.Policy.ForbidCommon = false
