@@ -33,6 +33,16 @@ const (
 	CodeInternal           Code = "internal"            // a bug or an unexpected failure
 )
 
+// AllCodes lists every code above, in declaration order, so that the API layer can prove
+// its catalog complete.
+var AllCodes = []Code{
+	CodeInvalidInput, CodeMalformedBody, CodeUnsupportedMedia, CodeBodyTooLarge,
+	CodeUnauthenticated, CodeInvalidCredentials, CodeCaptchaRequired, CodeCaptchaInvalid,
+	CodeTokenInvalid, CodeTokenExpired, CodeSessionExpired, CodeForbidden, CodeNotFound,
+	CodeConflict, CodeWeakPassword, CodeTooManyRequests, CodeMethodNotAllowed, CodeUnavailable,
+	CodeInternal,
+}
+
 // Error is the one error type of Gatehouse. Code says what kind of failure it is; Message is
 // safe to show to the caller (it never holds secrets); Fields lists per-field problems of
 // invalid input; Err is the cause, for logs only.
