@@ -89,13 +89,15 @@ func NewPermissions(codes []string) Permissions {
 func (p Permissions) Codes() []string { return append([]string(nil), p.codes...) }
 
 // Allows reports whether any code of the set grants required (a concrete code such as
-// "cms:article:edit"). It does not allocate.
+// "cms:article:edit"). A required code that ParsePermission would refuse is never allowed, not
+// even by "*". A '*' in required is a literal segment: only a '*' or a wildcard grants it. It
+// does not allocate.
 func (p Permissions) Allows(required string) bool {
-	if p.all {
-		return required != ""
-	}
-	if required == "" || len(required) > MaxPermissionLen {
+	if !validCode(required) {
 		return false
+	}
+	if p.all {
+		return true
 	}
 	for _, pat := range p.patterns {
 		if matchSegments(pat, required) {
@@ -105,8 +107,26 @@ func (p Permissions) Allows(required string) bool {
 	return false
 }
 
-// matchSegments matches one compiled pattern against a required code, walking the required
-// code with strings.Cut so that nothing is allocated.
+// validCode reports whether ParsePermission would accept code, without allocating.
+func validCode(code string) bool {
+	if code == "" || len(code) > MaxPermissionLen {
+		return false
+	}
+	segs := 1
+	for rest := code; ; segs++ {
+		seg, tail, more := strings.Cut(rest, ":")
+		if !validSegment(seg) || segs > MaxPermissionSegments {
+			return false
+		}
+		if !more {
+			return true
+		}
+		rest = tail
+	}
+}
+
+// matchSegments matches one compiled pattern against a required code that validCode accepted,
+// walking it with strings.Cut so that nothing is allocated.
 func matchSegments(pat []string, required string) bool {
 	rest := required
 	for i, ps := range pat {

@@ -6,6 +6,8 @@ import (
 )
 
 // Role is a named bundle of permission codes inside one system. A user holds roles per system.
+// The codes of a role are in its system's namespace (their first segment is the system id);
+// only roles of the center system may hold codes of other systems, "*" or "*:…".
 type Role struct {
 	ID          string
 	SystemID    string
@@ -33,9 +35,11 @@ func (r *Role) Validate() error {
 		p.Add("description", "is longer than 512 bytes")
 	}
 	for _, c := range r.Permissions {
-		if _, err := ParsePermission(c); err != nil {
+		segs, err := ParsePermission(c)
+		if err != nil {
 			p.Add("permissions", "%q: %s", c, ErrorMessage(err))
-		} else if r.SystemID != CenterSystemID && !AppliesTo(c, r.SystemID) || c == "*" && r.SystemID != CenterSystemID {
+		} else if r.SystemID != CenterSystemID && segs[0] != r.SystemID {
+			// Only the center's roles reach other systems; "*" and "*:…" are theirs alone.
 			p.Add("permissions", "%q must start with the role's system %q", c, r.SystemID)
 		}
 	}

@@ -98,6 +98,10 @@ func ValidateRedirectURI(raw string) string {
 		return "must be absolute with a host"
 	case u.User != nil:
 		return "must not hold user info (@)"
+	case !asciiHost(u.Hostname()):
+		// Go lower-cases "İ" to "i" where browsers apply IDNA and land on another host: only
+		// ASCII names compare safely. An IDN is registered in its xn-- form.
+		return "must have an ASCII host name (write an internationalised name as xn--)"
 	case u.Fragment != "" || strings.Contains(raw, "#"):
 		return "must not hold a fragment"
 	}
@@ -129,15 +133,41 @@ func (s *System) RedirectURIMatches(candidate string) bool {
 	return false
 }
 
+// asciiHost reports whether host (without brackets and port) is a non-empty run of ASCII
+// letters, digits, '.', '-', '_' and, for IPv6 literals, ':'.
+func asciiHost(host string) bool {
+	if host == "" {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiLower lower-cases ASCII letters only, so that no other character can fold into one.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 func canonicalURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "\x00invalid"
 	}
-	host := strings.ToLower(u.Hostname())
+	host := asciiLower(u.Hostname())
 	port := u.Port()
 	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+		port = map[string]string{"http": "80", "https": "443"}[asciiLower(u.Scheme)]
 	}
-	return strings.ToLower(u.Scheme) + "://" + host + ":" + port + u.EscapedPath() + "?" + u.RawQuery
+	return asciiLower(u.Scheme) + "://" + host + ":" + port + u.EscapedPath() + "?" + u.RawQuery
 }

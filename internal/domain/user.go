@@ -49,9 +49,11 @@ const (
 )
 
 // NormalizeUsername folds a username to its canonical form: Unicode NFKC, then lower case,
-// with surrounding space removed. "Jack", "JACK" and "Ｊａｃｋ" are one user.
+// with surrounding space removed. "Jack", "JACK" and "Ｊａｃｋ" are one user. Folding twice
+// changes nothing (space is trimmed after NFKC, which turns some marks into space + combining
+// mark).
 func NormalizeUsername(s string) string {
-	return strings.ToLower(norm.NFKC.String(strings.TrimSpace(s)))
+	return strings.TrimSpace(strings.ToLower(norm.NFKC.String(s)))
 }
 
 // ValidateUsername checks an already normalised username.
