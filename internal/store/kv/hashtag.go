@@ -52,3 +52,22 @@ func CheckTxnKeys(conds []store.Cond, ops []store.Op) error {
 	}
 	return nil
 }
+
+// CheckTxn refuses what no backend may apply: unknown condition or op kinds, negative ttls and
+// keys without a shared hash tag (see CheckTxnKeys). Backends call it before they touch data.
+func CheckTxn(conds []store.Cond, ops []store.Op) error {
+	for _, c := range conds {
+		if c.Kind < store.CondEqual || c.Kind > store.CondPresent {
+			return domain.Errorf(domain.CodeInvalidInput, "kv: unknown txn condition kind %d", c.Kind)
+		}
+	}
+	for _, o := range ops {
+		if o.Kind < store.OpPut || o.Kind > store.OpExpire {
+			return domain.Errorf(domain.CodeInvalidInput, "kv: unknown txn op kind %d", o.Kind)
+		}
+		if o.TTL < 0 {
+			return domain.Errorf(domain.CodeInvalidInput, "kv: txn op on %q has a negative ttl", o.Key)
+		}
+	}
+	return CheckTxnKeys(conds, ops)
+}

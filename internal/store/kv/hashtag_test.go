@@ -50,3 +50,23 @@ func TestCheckTxnKeys(t *testing.T) {
 		t.Error("untagged distinct keys: want an error")
 	}
 }
+
+func TestCheckTxn(t *testing.T) {
+	for name, c := range map[string]struct {
+		conds []store.Cond
+		ops   []store.Op
+	}{
+		"unknown cond": {conds: []store.Cond{{Kind: 0, Key: "k"}}},
+		"unknown op":   {ops: []store.Op{{Kind: store.OpExpire + 1, Key: "k"}}},
+		"negative ttl": {ops: []store.Op{{Kind: store.OpPut, Key: "k", TTL: -1}}},
+		"cross tag":    {ops: []store.Op{{Kind: store.OpPut, Key: "{a}"}, {Kind: store.OpPut, Key: "{b}"}}},
+	} {
+		if err := kv.CheckTxn(c.conds, c.ops); !errors.Is(err, domain.ErrInvalid) {
+			t.Errorf("%s: %v, want invalid input", name, err)
+		}
+	}
+	if err := kv.CheckTxn([]store.Cond{{Kind: store.CondEqual, Key: "{a}x"}},
+		[]store.Op{{Kind: store.OpSetAdd, Key: "{a}y", TTL: 1}}); err != nil {
+		t.Errorf("valid txn: %v", err)
+	}
+}

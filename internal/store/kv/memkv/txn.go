@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 
-	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/store/kv"
 )
@@ -16,7 +15,7 @@ func (s *Store) Txn(_ context.Context, conds []store.Cond, ops []store.Op) (bool
 	if err := s.check(0); err != nil {
 		return false, err
 	}
-	if err := validTxn(conds, ops); err != nil {
+	if err := kv.CheckTxn(conds, ops); err != nil {
 		return false, err
 	}
 	if len(conds) == 0 && len(ops) == 0 {
@@ -74,24 +73,6 @@ func (s *Store) Txn(_ context.Context, conds []store.Cond, ops []store.Op) (bool
 		}
 	}
 	return true, nil
-}
-
-// validTxn refuses unknown kinds, negative ttls and keys without a shared hash tag.
-func validTxn(conds []store.Cond, ops []store.Op) error {
-	for _, c := range conds {
-		if c.Kind < store.CondEqual || c.Kind > store.CondPresent {
-			return domain.Errorf(domain.CodeInvalidInput, "memkv: unknown condition kind %d", c.Kind)
-		}
-	}
-	for _, o := range ops {
-		if o.Kind < store.OpPut || o.Kind > store.OpExpire {
-			return domain.Errorf(domain.CodeInvalidInput, "memkv: unknown op kind %d", o.Kind)
-		}
-		if o.TTL < 0 {
-			return errNegTTL
-		}
-	}
-	return kv.CheckTxnKeys(conds, ops)
 }
 
 // checkOpKinds follows what each key will hold as the ops apply in order and fails when a set
