@@ -39,7 +39,11 @@ func withRoute(r *http.Request) (*http.Request, *route) {
 func capturePattern(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rt, ok := r.Context().Value(routeKey{}).(*route); ok {
-			defer func() { rt.pattern = r.Pattern }()
+			defer func() {
+				if r.Pattern != "" { // an outer Chain must not erase what an inner one saw
+					rt.pattern = r.Pattern
+				}
+			}()
 		}
 		next.ServeHTTP(w, r)
 	})

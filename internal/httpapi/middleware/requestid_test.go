@@ -1,6 +1,7 @@
 package middleware_test
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -56,5 +57,25 @@ func TestChainOrder(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	if strings.Join(order, ",") != "a,b,c,handler" {
 		t.Errorf("order %v", order)
+	}
+}
+
+func TestNestedChainsKeepTheRoute(t *testing.T) {
+	var route string
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /x/{id}", func(http.ResponseWriter, *http.Request) {})
+	spy := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			middleware.Chain(next, middleware.Logging(nil)).ServeHTTP(rec, r)
+			route = r.Pattern // empty: the mux saw a copy
+		})
+	}
+	logs := &syncBuffer{}
+	h := middleware.Chain(middleware.Chain(mux, middleware.BodyLimit(10)), spy, middleware.Logging(slog.New(slog.NewJSONHandler(logs, nil))))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x/1", nil))
+	logged := logs.String()
+	if route != "" || !strings.Contains(logged, `"route":"GET /x/{id}"`) {
+		t.Errorf("route %q, log %s", route, logged)
 	}
 }
