@@ -50,10 +50,10 @@ const (
 
 // NormalizeUsername folds a username to its canonical form: Unicode NFKC, then lower case,
 // with surrounding space removed. "Jack", "JACK" and "Ｊａｃｋ" are one user. Folding twice
-// changes nothing (space is trimmed after NFKC, which turns some marks into space + combining
-// mark).
+// changes nothing: invalid UTF-8 becomes U+FFFD first (NFKC and ToLower treat it differently),
+// and space is trimmed after NFKC, which turns some marks into space + combining mark.
 func NormalizeUsername(s string) string {
-	return strings.TrimSpace(strings.ToLower(norm.NFKC.String(s)))
+	return strings.TrimSpace(strings.ToLower(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))))
 }
 
 // ValidateUsername checks an already normalised username.

@@ -21,14 +21,16 @@ func TestNormalizeUsername(t *testing.T) {
 		{"\u3000jack\u3000", "jack"}, // ideographic space
 		{"\u00a0jack", "jack"},       // no-break space
 		{"Jack@Example.COM", "jack@example.com"},
-		{"\u212ael", "kel"},     // KELVIN SIGN
-		{"\ufb01sh", "fish"},    // ﬁ ligature
-		{"user\u2460", "user1"}, // circled digit one
-		{"\u216b", "xii"},       // ROMAN NUMERAL TWELVE
-		{"\u01c4ak", "džak"},    // DŽ digraph
-		{"jose\u0301", "josé"},  // composed by NFKC
-		{"张伟", "张伟"},            // unchanged
-		{"\u00a8", "\u0308"},    // DIAERESIS: NFKC gives space + combining mark, the space is trimmed
+		{"\u212ael", "kel"},        // KELVIN SIGN
+		{"\ufb01sh", "fish"},       // ﬁ ligature
+		{"user\u2460", "user1"},    // circled digit one
+		{"\u216b", "xii"},          // ROMAN NUMERAL TWELVE
+		{"\u01c4ak", "džak"},       // DŽ digraph
+		{"jose\u0301", "josé"},     // composed by NFKC
+		{"张伟", "张伟"},               // unchanged
+		{"\u00a8", "\u0308"},       // DIAERESIS: NFKC gives space + combining mark, the space is trimmed
+		{"jack\xff", "jack\ufffd"}, // invalid UTF-8 made visible, so that folding is idempotent
+		{"\xf4\u01c5", "\ufffddž"}, // NFKC alone would skip the digraph after the broken byte
 		{"", ""},
 		{"   ", ""},
 	}
