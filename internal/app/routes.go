@@ -1,0 +1,37 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/internal/httpapi/middleware"
+	"github.com/gatehouse/gatehouse/internal/httpapi/ops"
+	"github.com/gatehouse/gatehouse/internal/httpapi/respond"
+)
+
+// routes mounts every HTTP area on one mux and wraps it in the shared middleware.
+func (a *App) routes() (http.Handler, error) {
+	mux := http.NewServeMux()
+	(&ops.Handler{
+		Checks: []ops.Check{
+			{Name: "sql", Fn: a.SQL.Ping},
+			{Name: "session_store", Fn: a.KV.Ping},
+		},
+		Registry: a.Registry,
+		Logger:   a.Log,
+	}).Mount(mux)
+	mux.Handle("/api/", respond.Fallback(mux))
+
+	metrics, err := middleware.NewMetrics(a.Registry)
+	if err != nil {
+		return nil, err
+	}
+	return middleware.Chain(mux,
+		middleware.RequestID,
+		middleware.NewClientIP(trustedProxies(a.Config.HTTP.TrustedProxies)).Middleware,
+		middleware.Logging(a.Log),
+		metrics.Middleware,
+		middleware.Recover(respond.Error),
+		middleware.SecurityHeaders,
+		middleware.BodyLimit(a.Config.HTTP.MaxBodyBytes),
+	), nil
+}

@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gatehouse/gatehouse/internal/app"
+	"github.com/gatehouse/gatehouse/internal/domain"
+)
+
+type systemView struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	RedirectURIs []string  `json:"redirect_uris"`
+	LogoutURL    string    `json:"logout_url,omitempty"`
+	Protocols    []string  `json:"protocols,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	Secret       string    `json:"secret,omitempty"` // only right after creation or rotation
+}
+
+func viewSystem(s *domain.System) systemView {
+	uris := s.RedirectURIs
+	if uris == nil {
+		uris = []string{}
+	}
+	return systemView{ID: s.ID, Name: s.Name, RedirectURIs: uris, LogoutURL: s.LogoutURL, Protocols: s.Protocols, CreatedAt: s.CreatedAt}
+}
+
+const secretNotice = "Its secret, shown only now (store it in the system's configuration):\n\n    %s\n\n"
+
+func systemCmd(ce *cmdEnv) *cobra.Command {
+	cmd := &cobra.Command{Use: "system", Short: "Manage sub-systems (clients)"}
+	var s domain.System
+	add := &cobra.Command{
+		Use:   "add",
+		Short: "Register a sub-system; prints its secret exactly once",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return ce.withCore(c.Context(), func(core *app.Core) error {
+				secret, err := core.Identity.CreateSystem(c.Context(), cliActor, &s)
+				if err != nil {
+					return err
+				}
+				v := viewSystem(&s)
+				v.Secret = secret
+				return ce.print(v, func(w io.Writer) {
+					fmt.Fprintf(w, "registered system %s\n", s.ID)
+					fmt.Fprintf(w, secretNotice, secret)
+				})
+			})
+		},
+	}
+	f := add.Flags()
+	f.StringVar(&s.ID, "id", "", "system id, also its permission namespace (required)")
+	f.StringVar(&s.Name, "name", "", "display name (required)")
+	f.StringSliceVar(&s.RedirectURIs, "redirect-uri", nil, "an exact redirect URI (repeatable)")
+	f.StringVar(&s.LogoutURL, "logout-url", "", "back-channel logout URL")
+	f.StringSliceVar(&s.Protocols, "protocol", nil, "allowed faces: sso, cas, oidc (repeatable; default all)")
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List sub-systems",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return ce.withCore(c.Context(), func(core *app.Core) error {
+				systems, err := core.SQL.ListSystems(c.Context())
+				if err != nil {
+					return err
+				}
+				views := make([]systemView, len(systems))
+				for i, s := range systems {
+					views[i] = viewSystem(s)
+				}
+				return ce.print(views, func(w io.Writer) {
+					tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+					fmt.Fprintln(tw, "ID\tNAME\tREDIRECT URIS")
+					for _, s := range systems {
+						fmt.Fprintf(tw, "%s\t%s\t%s\n", s.ID, s.Name, strings.Join(s.RedirectURIs, " "))
+					}
+					tw.Flush()
+				})
+			})
+		},
+	}
+	show := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show a sub-system",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return ce.withCore(c.Context(), func(core *app.Core) error {
+				s, err := core.SQL.SystemByID(c.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				return ce.print(viewSystem(s), func(w io.Writer) {
+					tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+					fmt.Fprintf(tw, "id\t%s\nname\t%s\nlogout url\t%s\nprotocols\t%s\ncreated\t%s\n",
+						s.ID, s.Name, s.LogoutURL, strings.Join(s.Protocols, " "), s.CreatedAt.Format(time.RFC3339))
+					for _, u := range s.RedirectURIs {
+						fmt.Fprintf(tw, "redirect uri\t%s\n", u)
+					}
+					tw.Flush()
+				})
+			})
+		},
+	}
+	rotate := &cobra.Command{
+		Use:   "rotate-secret ID",
+		Short: "Replace a system's secret (the old one stops working at once); prints the new one once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return ce.withCore(c.Context(), func(core *app.Core) error {
+				secret, err := core.Identity.RotateSecret(c.Context(), cliActor, args[0])
+				if err != nil {
+					return err
+				}
+				return ce.print(map[string]string{"id": args[0], "secret": secret}, func(w io.Writer) {
+					fmt.Fprintf(w, "rotated the secret of %s\n", args[0])
+					fmt.Fprintf(w, secretNotice, secret)
+				})
+			})
+		},
+	}
+	cmd.AddCommand(ce.jsonFlag(add), ce.jsonFlag(list), ce.jsonFlag(show), ce.jsonFlag(rotate))
+	return cmd
+}
