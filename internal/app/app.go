@@ -203,4 +203,3 @@ func trustedProxies(list []string) []netip.Prefix {
 	}
 	return out
 }
-
