@@ -78,31 +78,37 @@ func (s *Store) Txn(_ context.Context, conds []store.Cond, ops []store.Op) (bool
 // checkOpKinds follows what each key will hold as the ops apply in order and fails when a set
 // op would meet a key that is not a set, so that no op is applied when a later one would fail.
 func (sh *shard) checkOpKinds(ops []store.Op, now int64) error {
-	var will map[string]kind // 0 = absent
+	type keyKind struct {
+		key  string
+		kind kind // 0 = absent
+	}
+	var buf [8]keyKind // a Txn touches a handful of keys: no map, no allocation
+	will := buf[:0]
 	for _, o := range ops {
-		k, seen := will[o.Key]
-		if !seen {
+		i := 0
+		for i < len(will) && will[i].key != o.Key {
+			i++
+		}
+		if i == len(will) {
+			kk := keyKind{key: o.Key}
 			if e, ok := sh.live(o.Key, now); ok {
-				k = e.kind
+				kk.kind = e.kind
 			}
+			will = append(will, kk)
 		}
 		switch o.Kind {
 		case store.OpPut:
-			k = kindValue
+			will[i].kind = kindValue
 		case store.OpDelete:
-			k = 0
+			will[i].kind = 0
 		case store.OpSetAdd, store.OpSetRemove:
-			if k != 0 && k != kindSet {
+			if k := will[i].kind; k != 0 && k != kindSet {
 				return errWrongType
 			}
 			if o.Kind == store.OpSetAdd {
-				k = kindSet
+				will[i].kind = kindSet
 			}
 		}
-		if will == nil {
-			will = make(map[string]kind, len(ops))
-		}
-		will[o.Key] = k
 	}
 	return nil
 }
