@@ -3,6 +3,7 @@ package rediskv
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -67,6 +68,17 @@ func TestStandalone(t *testing.T) {
 
 func TestCluster(t *testing.T) {
 	raw := clusterURL(t)
+	storetest.RunKV(t, func(t *testing.T) store.KV { return open(t, raw) })
+}
+
+// TestSentinel runs the suite through Redis Sentinel when GH_TEST_REDIS_SENTINEL names one
+// (e.g. redis-sentinel://127.0.0.1:26379/mymaster). scripts/services.sh starts no sentinel, so
+// unlike the other servers this one is optional and the test skips without it.
+func TestSentinel(t *testing.T) {
+	raw := os.Getenv("GH_TEST_REDIS_SENTINEL")
+	if raw == "" {
+		t.Skip("GH_TEST_REDIS_SENTINEL is not set")
+	}
 	storetest.RunKV(t, func(t *testing.T) store.KV { return open(t, raw) })
 }
 

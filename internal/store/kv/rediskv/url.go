@@ -159,10 +159,28 @@ func hostPort(h, defaultPort string) (string, error) {
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 		return "", urlError("bad port in %q", h)
 	}
-	if host == "" || strings.ContainsAny(host, "/@?") {
+	if !validHost(host) {
 		return "", urlError("bad host %q", h)
 	}
 	return net.JoinHostPort(host, port), nil
+}
+
+// validHost accepts a DNS name or IPv4 address (letters, digits, '.', '-', '_') or an IPv6
+// address, with an optional zone.
+func validHost(host string) bool {
+	if strings.Contains(host, ":") {
+		addr, _, _ := strings.Cut(host, "%")
+		return net.ParseIP(addr) != nil
+	}
+	if host == "" {
+		return false
+	}
+	for _, r := range host {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // applyQuery sets the options given as query parameters; an unknown one is an error.

@@ -2,6 +2,8 @@ package rediskv
 
 import (
 	"errors"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +84,8 @@ func TestParseURLErrors(t *testing.T) {
 		{"redis://h:70000", "bad port"},
 		{"redis://::1:6379", "IPv6"},
 		{"redis://h,/0", "host is missing"},
+		{"redis-cluster://0[", "bad host"},
+		{"redis://h%20x:6379", "bad host"},
 		{"redis://h/1?db=2", "already names database 1"},
 		{"redis://h?db=x", "db="},
 		{"redis://h?dial_timeout=soon", "dial_timeout="},
@@ -112,4 +116,38 @@ func TestParseURLErrors(t *testing.T) {
 	if _, err := ParseURL("redis://u:hunter2@h?frobnicate=1"); err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("error %v shows the password", err)
 	}
+}
+
+// FuzzParseURL: any input either parses to usable addresses or fails with an invalid-input
+// error; it never panics.
+func FuzzParseURL(f *testing.F) {
+	for _, seed := range []string{
+		"redis://127.0.0.1:6379/0", "rediss://u:p@h:6380/2?dial_timeout=3s&skip_verify=true",
+		"redis-sentinel://:pw@s1,s2:26380/mymaster?db=1&sentinel_password=x",
+		"redis-cluster://a:7001,b:7002,[::1]:7003?pool_size=5", "redis://[::1", "redis://%zz@h",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		o, err := ParseURL(raw)
+		if err != nil {
+			if !errors.Is(err, domain.ErrInvalid) {
+				t.Fatalf("ParseURL(%q): %v is not an invalid-input error", raw, err)
+			}
+			return
+		}
+		if len(o.Addrs) == 0 {
+			t.Fatalf("ParseURL(%q) gave no address", raw)
+		}
+		for _, a := range o.Addrs {
+			host, port, err := net.SplitHostPort(a)
+			n, perr := strconv.Atoi(port)
+			if err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+				t.Fatalf("ParseURL(%q) gave the bad address %q", raw, a)
+			}
+		}
+		if o.DB < 0 {
+			t.Fatalf("ParseURL(%q) gave database %d", raw, o.DB)
+		}
+	})
 }
