@@ -4,8 +4,21 @@ import (
 	"context"
 	"testing"
 
+	"golang.org/x/crypto/argon2"
+
 	"github.com/gatehouse/gatehouse/internal/password"
 )
+
+// The baseline of the same run: argon2.IDKey alone, without salt, encoding or semaphore.
+func BenchmarkArgon2idRawIDKey(b *testing.B) {
+	p := password.DefaultParams()
+	salt := make([]byte, p.SaltLen)
+	b.ReportAllocs()
+	for b.Loop() {
+		argon2.IDKey([]byte("correct horse battery staple"), salt, p.Iterations, p.MemoryKiB, p.Parallelism, p.KeyLen)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "hashes/s")
+}
 
 // The hash bound of the login path: one argon2id hash with the default (OWASP) parameters.
 // hashes/s is per goroutine; the Hasher's semaphore bounds how many run at once.
