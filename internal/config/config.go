@@ -26,6 +26,9 @@ type Config struct {
 	TLS                    TLS      `koanf:"tls"`
 	Password               Password `koanf:"password"`
 	Tokens                 Tokens   `koanf:"tokens"`
+	Session                Session  `koanf:"session"`
+	Captcha                Captcha  `koanf:"captcha"`
+	Login                  Login    `koanf:"login"`
 }
 
 // Log configures the process logger.
@@ -79,6 +82,42 @@ type Tokens struct {
 	Issuer           string        `koanf:"issuer"`            // "" → the base URL
 	AccessTTL        time.Duration `koanf:"access_ttl"`
 	RefreshTTL       time.Duration `koanf:"refresh_ttl"`
+	RefreshGrace     time.Duration `koanf:"refresh_grace"`   // a retry of the previous refresh token within this returns the same successor
+	RefreshInBody    bool          `koanf:"refresh_in_body"` // also return the refresh token in the JSON body (non-browser clients)
+	BindIP           bool          `koanf:"bind_ip"`         // bind refresh tokens to the client IP too (the User-Agent always)
+	ClockSkew        time.Duration `koanf:"clock_skew"`      // tolerated clock difference when checking exp, nbf and iat
+}
+
+// Session configures the global sign-in session and its cookie.
+type Session struct {
+	IdleTTL             time.Duration `koanf:"idle_ttl"`              // sliding limit, renewed by activity
+	AbsoluteTTL         time.Duration `koanf:"absolute_ttl"`          // hard limit from sign-in
+	RememberIdleTTL     time.Duration `koanf:"remember_idle_ttl"`     // the same with remember_me
+	RememberAbsoluteTTL time.Duration `koanf:"remember_absolute_ttl"` //
+	TouchEvery          time.Duration `koanf:"touch_every"`           // renew at most this often
+	CookieName          string        `koanf:"cookie_name"`           // "__Host-" is prepended over HTTPS
+}
+
+// Captcha configures the image captcha of the sign-in page.
+type Captcha struct {
+	Policy string        `koanf:"policy"` // always, after_failures or never
+	TTL    time.Duration `koanf:"ttl"`
+	Length int           `koanf:"length"`
+}
+
+// Login configures the brute-force defence of sign-in: failures counted per (user, IP) pair,
+// per user and per IP in a sliding window; captcha, then delay, then a temporary lock.
+type Login struct {
+	Window           time.Duration `koanf:"window"`
+	PairCaptchaAfter int           `koanf:"pair_captcha_after"`
+	PairDelayAfter   int           `koanf:"pair_delay_after"`
+	DelayStep        time.Duration `koanf:"delay_step"`
+	MaxDelay         time.Duration `koanf:"max_delay"`
+	PairLockAfter    int           `koanf:"pair_lock_after"`
+	LockFor          time.Duration `koanf:"lock_for"`
+	UserCaptchaAfter int           `koanf:"user_captcha_after"`
+	IPCaptchaAfter   int           `koanf:"ip_captcha_after"`
+	IPLockAfter      int           `koanf:"ip_lock_after"`
 }
 
 // Default returns the configuration used where nothing else is set. It is valid as it is:
@@ -106,6 +145,20 @@ func Default() Config {
 			SigningAlgorithm: "EdDSA",
 			AccessTTL:        30 * time.Minute,
 			RefreshTTL:       7 * 24 * time.Hour,
+			RefreshGrace:     10 * time.Second,
+			ClockSkew:        30 * time.Second,
+		},
+		Session: Session{
+			IdleTTL: 30 * time.Minute, AbsoluteTTL: 12 * time.Hour,
+			RememberIdleTTL: 7 * 24 * time.Hour, RememberAbsoluteTTL: 30 * 24 * time.Hour,
+			TouchEvery: time.Minute, CookieName: "gatehouse_session",
+		},
+		Captcha: Captcha{Policy: "after_failures", TTL: 2 * time.Minute, Length: 5},
+		Login: Login{
+			Window: 15 * time.Minute, PairCaptchaAfter: 3, PairDelayAfter: 5,
+			DelayStep: 500 * time.Millisecond, MaxDelay: 8 * time.Second,
+			PairLockAfter: 10, LockFor: 15 * time.Minute,
+			UserCaptchaAfter: 20, IPCaptchaAfter: 30, IPLockAfter: 100,
 		},
 	}
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"regexp"
 	"encoding/base64"
 	"fmt"
 	"net"
@@ -69,6 +70,9 @@ func (c Config) problems() domain.Problems {
 	}
 	c.Password.check(&p)
 	c.Tokens.check(&p)
+	c.Session.check(&p)
+	c.Captcha.check(&p)
+	c.Login.check(&p)
 	return p
 }
 
@@ -137,6 +141,62 @@ func (t Tokens) check(p *domain.Problems) {
 	}
 	if t.RefreshTTL < t.AccessTTL {
 		p.Add("tokens.refresh_ttl", "must be at least tokens.access_ttl (%v)", t.AccessTTL)
+	}
+	between(p, "tokens.refresh_grace", t.RefreshGrace, 0, time.Minute)
+	between(p, "tokens.clock_skew", t.ClockSkew, 0, 5*time.Minute)
+}
+
+// between wants lo ≤ d ≤ hi.
+func between(p *domain.Problems, key string, d, lo, hi time.Duration) {
+	if d < lo || d > hi {
+		p.Add(key, "must be from %v to %v", lo, hi)
+	}
+}
+
+// positive wants n ≥ 1.
+func positive(p *domain.Problems, key string, n int) {
+	if n < 1 {
+		p.Add(key, "must be at least 1")
+	}
+}
+
+func (s Session) check(p *domain.Problems) {
+	between(p, "session.idle_ttl", s.IdleTTL, time.Minute, 30*24*time.Hour)
+	between(p, "session.absolute_ttl", s.AbsoluteTTL, s.IdleTTL, 365*24*time.Hour)
+	between(p, "session.remember_idle_ttl", s.RememberIdleTTL, s.IdleTTL, 365*24*time.Hour)
+	between(p, "session.remember_absolute_ttl", s.RememberAbsoluteTTL, s.RememberIdleTTL, 365*24*time.Hour)
+	between(p, "session.touch_every", s.TouchEvery, 0, s.IdleTTL/2)
+	if !cookieNamePattern.MatchString(s.CookieName) {
+		p.Add("session.cookie_name", "must be 1 to 64 letters, digits, - or _")
+	}
+}
+
+var cookieNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+func (c Captcha) check(p *domain.Problems) {
+	oneOf(p, "captcha.policy", c.Policy, "always", "after_failures", "never")
+	between(p, "captcha.ttl", c.TTL, 10*time.Second, 30*time.Minute)
+	if c.Length < 4 || c.Length > 8 {
+		p.Add("captcha.length", "must be from 4 to 8")
+	}
+}
+
+func (l Login) check(p *domain.Problems) {
+	between(p, "login.window", l.Window, time.Minute, 24*time.Hour)
+	between(p, "login.delay_step", l.DelayStep, 0, 10*time.Second)
+	between(p, "login.max_delay", l.MaxDelay, l.DelayStep, time.Minute)
+	between(p, "login.lock_for", l.LockFor, time.Minute, 24*time.Hour)
+	positive(p, "login.pair_captcha_after", l.PairCaptchaAfter)
+	positive(p, "login.user_captcha_after", l.UserCaptchaAfter)
+	positive(p, "login.ip_captcha_after", l.IPCaptchaAfter)
+	if l.PairDelayAfter < l.PairCaptchaAfter {
+		p.Add("login.pair_delay_after", "must be at least login.pair_captcha_after (%d)", l.PairCaptchaAfter)
+	}
+	if l.PairLockAfter < l.PairDelayAfter {
+		p.Add("login.pair_lock_after", "must be at least login.pair_delay_after (%d)", l.PairDelayAfter)
+	}
+	if l.IPLockAfter < l.IPCaptchaAfter {
+		p.Add("login.ip_lock_after", "must be at least login.ip_captcha_after (%d)", l.IPCaptchaAfter)
 	}
 }
 
