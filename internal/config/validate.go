@@ -1,12 +1,12 @@
 package config
 
 import (
-	"regexp"
 	"encoding/base64"
 	"fmt"
 	"net"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
