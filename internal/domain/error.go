@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Code is a stable, machine-readable error code. Each code has a fixed number, HTTP status
@@ -51,6 +52,8 @@ type Error struct {
 	Message string
 	Fields  []FieldError
 	Err     error
+	// RetryAfter, when positive, says when the caller may try again (throttling, locks).
+	RetryAfter time.Duration
 }
 
 // FieldError is one problem with one input field.

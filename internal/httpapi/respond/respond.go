@@ -6,7 +6,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/httpapi/middleware"
@@ -72,6 +74,10 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if len(d.Fields) > 0 || d.Detail != "" {
 		data = d
+	}
+	if de.RetryAfter > 0 {
+		// RFC 9110 §10.2.3: whole seconds, rounded up so a client never retries too early.
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((de.RetryAfter+time.Second-1)/time.Second), 10))
 	}
 	if e.Status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
 		// RFC 9110 §15.5.2: a 401 names the scheme; RFC 6750 §3 the bearer error.
