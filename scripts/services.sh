@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (when missing) and starts, idempotently, the servers the test suite talks to:
 # PostgreSQL on 127.0.0.1:5432 (database "test", trust auth), Redis on 127.0.0.1:6379, and a
-# three-master Redis Cluster on 127.0.0.1:7001-7003. Safe to run again and again.
+# three-master Redis Cluster on 127.0.0.1:7001-7003, and a
+# Redis Sentinel on 127.0.0.1:26379 watching the standalone server as master "gatehouse". Safe to run again and again.
 set -euo pipefail
 
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -47,6 +48,21 @@ if ! redis-cli -p 7001 cluster info | grep -q 'cluster_state:ok'; then
 fi
 redis-cli -p 7001 cluster info | grep -q 'cluster_state:ok' || { echo "Redis Cluster is not ok" >&2; exit 1; }
 
+# Redis Sentinel on 26379, watching the standalone server as master "gatehouse".
+if ! port_open 26379; then
+	cat >"$run_dir/sentinel.conf" <<CONF
+port 26379
+bind 127.0.0.1
+daemonize yes
+dir $run_dir
+logfile $run_dir/sentinel.log
+sentinel monitor gatehouse 127.0.0.1 6379 1
+sentinel down-after-milliseconds gatehouse 5000
+CONF
+	redis-server "$run_dir/sentinel.conf" --sentinel
+	wait_port 26379
+fi
+
 # PostgreSQL.
 if ! port_open 5432; then
 	have pg_ctlcluster || apt_install postgresql
@@ -62,4 +78,4 @@ if ! psql -h 127.0.0.1 -U postgres -d test -Atc 'select 1' >/dev/null 2>&1; then
 		su postgres -c "createdb test"
 fi
 psql -h 127.0.0.1 -U postgres -d test -Atc 'select 1' >/dev/null
-echo "services: PostgreSQL :5432, Redis :6379, Redis Cluster :7001-7003 ready"
+echo "services: PostgreSQL :5432, Redis :6379, Redis Cluster :7001-7003, Sentinel :26379 ready"

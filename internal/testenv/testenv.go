@@ -21,6 +21,7 @@ const (
 	DefaultPostgresURL  = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 	DefaultRedisURL     = "redis://127.0.0.1:6379/0"
 	DefaultRedisCluster = "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003"
+	DefaultSentinelURL  = "redis-sentinel://127.0.0.1:26379/gatehouse"
 )
 
 func env(name, def string) string {
@@ -65,6 +66,22 @@ func RedisURL(t testing.TB) string {
 	}
 	if err := dial(u.Host); err != nil {
 		unreachable(t, "Redis at "+u.Host, err)
+	}
+	return raw
+}
+
+// RedisSentinelURL returns the redis-sentinel:// URL of a reachable Sentinel group.
+func RedisSentinelURL(t testing.TB) string {
+	t.Helper()
+	raw := env("GH_TEST_REDIS_SENTINEL", DefaultSentinelURL)
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("GH_TEST_REDIS_SENTINEL: %v", err)
+	}
+	for _, host := range strings.Split(u.Host, ",") {
+		if err := dial(host); err != nil {
+			unreachable(t, "Redis Sentinel at "+host, err)
+		}
 	}
 	return raw
 }

@@ -3,7 +3,6 @@ package rediskv
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -71,14 +70,10 @@ func TestCluster(t *testing.T) {
 	storetest.RunKV(t, func(t *testing.T) store.KV { return open(t, raw) })
 }
 
-// TestSentinel runs the suite through Redis Sentinel when GH_TEST_REDIS_SENTINEL names one
-// (e.g. redis-sentinel://127.0.0.1:26379/mymaster). scripts/services.sh starts no sentinel, so
-// unlike the other servers this one is optional and the test skips without it.
+// TestSentinel runs the suite through the Redis Sentinel that scripts/services.sh starts
+// (GH_TEST_REDIS_SENTINEL overrides it).
 func TestSentinel(t *testing.T) {
-	raw := os.Getenv("GH_TEST_REDIS_SENTINEL")
-	if raw == "" {
-		t.Skip("GH_TEST_REDIS_SENTINEL is not set")
-	}
+	raw := testenv.RedisSentinelURL(t)
 	storetest.RunKV(t, func(t *testing.T) store.KV { return open(t, raw) })
 }
 
