@@ -13,5 +13,9 @@
 // Succeed. Attempts refused before the password was checked (locked, missing or wrong captcha)
 // are not failures.
 //
+// Counts see finished attempts only: attempts of one pair that run at the same time are all
+// checked against the same count. The caller bounds concurrent password checks, and the
+// captcha, once required, makes each parallel attempt cost one solved challenge.
+//
 // It must not speak HTTP, run SQL or log; it reads and writes the session store only.
 package throttle

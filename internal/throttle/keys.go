@@ -11,9 +11,8 @@ import (
 
 // keys are the session-store keys of one (user, IP) attempt.
 type keys struct {
-	user, ip, pair     string // sliding windows of failures
-	lockPair, lockIP   string // lock ends, unix milliseconds
-	scopeUser, scopeIP string // the parts, for tests
+	user, ip, pair   string // sliding windows of failures
+	lockPair, lockIP string // lock ends, unix milliseconds
 }
 
 // maxPart is the longest user or IP part kept as it is; longer ones are hashed.
@@ -29,7 +28,6 @@ func keysFor(username, ip string) (keys, error) {
 	return keys{
 		user: "bf:u:" + u, ip: "bf:ip:" + a, pair: "bf:p:" + p,
 		lockPair: "bf:lock:p:" + p, lockIP: "bf:lock:ip:" + a,
-		scopeUser: u, scopeIP: a,
 	}, nil
 }
 
