@@ -10,24 +10,15 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/gatehouse/gatehouse/internal/buildinfo"
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/identity"
-	"github.com/gatehouse/gatehouse/internal/store"
-	"github.com/gatehouse/gatehouse/internal/store/kv/kvmetrics"
-	"github.com/gatehouse/gatehouse/internal/store/kv/memkv"
-	"github.com/gatehouse/gatehouse/internal/store/kv/rediskv"
-	"github.com/gatehouse/gatehouse/internal/telemetry"
 )
 
 // App is a running Gatehouse server.
 type App struct {
 	*Core
-	KV       store.KV
-	Registry *prometheus.Registry
-	Handler  http.Handler
+	Handler http.Handler
 	// BootstrapPassword is the administrator password set at this start ("" when the
 	// administrator existed already). It has been printed once to Options.Out.
 	BootstrapPassword string
@@ -47,7 +38,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Core: core, opts: opts, Registry: telemetry.NewRegistry()}
+	a := &App{Core: core, opts: opts}
 	if err := a.open(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -57,21 +48,6 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 
 func (a *App) open(ctx context.Context) error {
 	cfg := a.Config
-	var (
-		kv      store.KV
-		backend = "memory"
-	)
-	if cfg.RedisURL != "" {
-		r, err := rediskv.Open(ctx, cfg.RedisURL, rediskv.Options{Prefix: cfg.RedisKeyPrefix, Now: a.opts.Now})
-		if err != nil {
-			return fmt.Errorf("session store: %w", err)
-		}
-		kv, backend = r, "redis"
-	} else {
-		kv = memkv.New(memkv.Options{Now: a.opts.Now, Rand: a.opts.Rand})
-	}
-	a.KV = kvmetrics.Wrap(kv, backend, a.Registry)
-
 	if err := a.Keys.Ensure(ctx, cfg.Tokens.SigningAlgorithm); err != nil {
 		return fmt.Errorf("signing keys: %w", err)
 	}
@@ -179,16 +155,6 @@ func backendName(cfg config.Config) string {
 		return "redis"
 	}
 	return "memory"
-}
-
-// Close releases the session store and the database.
-func (a *App) Close() error {
-	var errs []error
-	if a.KV != nil {
-		errs = append(errs, a.KV.Close())
-	}
-	errs = append(errs, a.Core.Close())
-	return errors.Join(errs...)
 }
 
 // trustedProxies parses the configured list (validated already by config).

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,12 +11,24 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/captcha"
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/identity"
 	"github.com/gatehouse/gatehouse/internal/keys"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/secret"
+	"github.com/gatehouse/gatehouse/internal/session"
+	"github.com/gatehouse/gatehouse/internal/store"
+	"github.com/gatehouse/gatehouse/internal/store/kv/kvmetrics"
+	"github.com/gatehouse/gatehouse/internal/store/kv/memkv"
+	"github.com/gatehouse/gatehouse/internal/store/kv/rediskv"
 	"github.com/gatehouse/gatehouse/internal/store/sqlstore"
+	"github.com/gatehouse/gatehouse/internal/telemetry"
+	"github.com/gatehouse/gatehouse/internal/throttle"
+	"github.com/gatehouse/gatehouse/internal/token"
 )
 
 // Options are the parts of the environment the App takes from its caller, so tests can
@@ -25,6 +38,8 @@ type Options struct {
 	Out    io.Writer // where the bootstrap password and notices are printed; default os.Stdout
 	Now    func() time.Time
 	Rand   io.Reader
+	// Sleep replaces the progressive sign-in delay (tests); default auth.SleepContext.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 func (o *Options) defaults() {
@@ -40,23 +55,30 @@ func (o *Options) defaults() {
 	if o.Rand == nil {
 		o.Rand = rand.Reader
 	}
+	if o.Sleep == nil {
+		o.Sleep = auth.SleepContext
+	}
 }
 
-// Core is the durable half of Gatehouse: the SQL store and the services over it. The command
-// line works on a Core; the server adds the session store and HTTP.
+// Core is Gatehouse without HTTP: both stores and the services over them. The command line
+// works on a Core; the server adds the HTTP faces.
 type Core struct {
 	Config   config.Config
 	Log      *slog.Logger
 	SQL      *sqlstore.DB
+	KV       store.KV
+	Registry *prometheus.Registry
 	Secrets  *secret.Keys
-	Identity *identity.Service
-	Keys     *keys.Manager
 	Hasher   *password.Hasher
+	Keys     *keys.Manager
+	Identity *identity.Service
+	Auth     *auth.Service
+	Captcha  *captcha.Captcha
 }
 
-// OpenCore opens (creating when needed) the data directory and the SQL database, applies
-// pending migrations and builds the services. The caller closes it.
-func OpenCore(ctx context.Context, cfg config.Config, opts Options) (*Core, error) {
+// OpenCore opens (creating when needed) the data directory, the SQL database (applying pending
+// migrations) and the session store, and builds the services. The caller closes it.
+func OpenCore(ctx context.Context, cfg config.Config, opts Options) (c *Core, err error) {
 	opts.defaults()
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
@@ -69,35 +91,95 @@ func OpenCore(ctx context.Context, cfg config.Config, opts Options) (*Core, erro
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqlstore.Open(ctx, cfg.ResolvedDatabaseURL(), sqlstore.Options{Now: opts.Now, Logger: opts.Logger})
-	if err != nil {
+	c = &Core{Config: cfg, Log: opts.Logger, Secrets: secrets, Registry: telemetry.NewRegistry()}
+	defer func() {
+		if err != nil {
+			c.Close()
+		}
+	}()
+	if c.SQL, err = sqlstore.Open(ctx, cfg.ResolvedDatabaseURL(), sqlstore.Options{Now: opts.Now, Logger: opts.Logger}); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	if _, _, err := db.Migrate(ctx); err != nil {
-		db.Close()
+	if _, _, err = c.SQL.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("database migration: %w", err)
 	}
+	if c.KV, err = openKV(ctx, cfg, opts, c.Registry); err != nil {
+		return nil, fmt.Errorf("session store: %w", err)
+	}
+	c.build(opts)
+	return c, nil
+}
+
+func openKV(ctx context.Context, cfg config.Config, opts Options, reg prometheus.Registerer) (store.KV, error) {
+	if cfg.RedisURL == "" {
+		return kvmetrics.Wrap(memkv.New(memkv.Options{Now: opts.Now, Rand: opts.Rand}), "memory", reg), nil
+	}
+	r, err := rediskv.Open(ctx, cfg.RedisURL, rediskv.Options{Prefix: cfg.RedisKeyPrefix, Now: opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	return kvmetrics.Wrap(r, "redis", reg), nil
+}
+
+// build assembles the services over the open stores.
+func (c *Core) build(opts Options) {
+	cfg := c.Config
 	pc := cfg.Password
-	hasher := password.New(password.Params{
+	c.Hasher = password.New(password.Params{
 		MemoryKiB: pc.Argon2.MemoryKiB, Iterations: pc.Argon2.Iterations, Parallelism: pc.Argon2.Parallelism,
 		SaltLen: 16, KeyLen: 32,
 	}, pc.MaxConcurrentHashes, opts.Rand)
 	policy := password.Policy{MinLength: pc.Policy.MinLength, MaxLength: pc.Policy.MaxLength,
 		ForbidUsername: pc.Policy.ForbidUsername, ForbidCommon: pc.Policy.ForbidCommon}
-	c := &Core{
-		Config: cfg, Log: opts.Logger, SQL: db, Secrets: secrets, Hasher: hasher,
-		Identity: &identity.Service{
-			Users: db, Systems: db, Roles: db, Grants: db, Audit: db,
-			Hasher: hasher, Policy: policy, Secrets: secrets,
-			Now: opts.Now, Rand: opts.Rand, Log: opts.Logger,
-		},
-		Keys: &keys.Manager{
-			Store: db, Sealer: secrets, Now: opts.Now, Rand: opts.Rand,
-			VerifyFor: cfg.Tokens.RefreshTTL, ReloadEvery: 30 * time.Second,
-		},
+	c.Keys = &keys.Manager{
+		Store: c.SQL, Sealer: c.Secrets, Now: opts.Now, Rand: opts.Rand,
+		VerifyFor: cfg.Tokens.AccessTTL + cfg.Tokens.ClockSkew, ReloadEvery: 30 * time.Second,
 	}
-	return c, nil
+	sc := cfg.Session
+	sessions := &session.Manager{KV: c.KV, Now: opts.Now, Rand: opts.Rand, Policy: session.Policy{
+		IdleTTL: sc.IdleTTL, AbsoluteTTL: sc.AbsoluteTTL, RememberIdleTTL: sc.RememberIdleTTL,
+		RememberAbsoluteTTL: sc.RememberAbsoluteTTL, TouchEvery: sc.TouchEvery,
+	}}
+	grace := cfg.Tokens.RefreshGrace
+	if grace == 0 {
+		grace = -1 // configured 0: no grace at all (token.Refresh reads 0 as its default)
+	}
+	refresh := &token.Refresh{KV: c.KV, Sealer: c.Secrets, Now: opts.Now, Rand: opts.Rand,
+		TTL: cfg.Tokens.RefreshTTL, Grace: grace, BindIP: cfg.Tokens.BindIP}
+	sessions.OnEnd = append(sessions.OnEnd, func(ctx context.Context, s *session.Session, _ string) error {
+		return refresh.RevokeSession(ctx, s.ID)
+	})
+	c.Captcha = &captcha.Captcha{KV: c.KV, TTL: cfg.Captcha.TTL, Length: cfg.Captcha.Length, Now: opts.Now, Rand: opts.Rand}
+	lc := cfg.Login
+	thr := &throttle.Throttle{KV: c.KV, Now: opts.Now, Limits: throttle.Limits{
+		Window: lc.Window, PairCaptchaAfter: lc.PairCaptchaAfter, PairDelayAfter: lc.PairDelayAfter,
+		DelayStep: lc.DelayStep, MaxDelay: lc.MaxDelay, PairLockAfter: lc.PairLockAfter, LockFor: lc.LockFor,
+		UserCaptchaAfter: lc.UserCaptchaAfter, IPCaptchaAfter: lc.IPCaptchaAfter, IPLockAfter: lc.IPLockAfter,
+	}}
+	thr.Metrics = throttle.NewMetrics(c.Registry)
+	c.Auth = &auth.Service{
+		Users: c.SQL, Audit: c.SQL, Hasher: c.Hasher, Policy: policy,
+		Sessions: sessions, Refresh: refresh, Captcha: c.Captcha, CaptchaPolicy: captcha.Policy(cfg.Captcha.Policy),
+		Throttle: thr, Now: opts.Now, Log: opts.Logger, Sleep: opts.Sleep,
+		Access: &token.Access{Keys: c.Keys, Issuer: cfg.Issuer(), Algorithm: cfg.Tokens.SigningAlgorithm,
+			TTL: cfg.Tokens.AccessTTL, Skew: cfg.Tokens.ClockSkew, Now: opts.Now, Rand: opts.Rand},
+		Authz: &auth.AuthzCache{Store: c.SQL, KV: c.KV, Now: opts.Now},
+	}
+	c.Identity = &identity.Service{
+		Users: c.SQL, Systems: c.SQL, Roles: c.SQL, Grants: c.SQL, Audit: c.SQL,
+		Hasher: c.Hasher, Policy: policy, Secrets: c.Secrets,
+		Now: opts.Now, Rand: opts.Rand, Log: opts.Logger, Changes: c.Auth,
+	}
 }
 
-// Close releases the database.
-func (c *Core) Close() error { return c.SQL.Close() }
+// Close releases the session store and the database.
+func (c *Core) Close() error {
+	var errs []error
+	if c.KV != nil {
+		errs = append(errs, c.KV.Close())
+	}
+	if c.SQL != nil {
+		errs = append(errs, c.SQL.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/gatehouse/gatehouse/internal/httpapi/authapi"
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/httpapi/middleware"
@@ -18,6 +19,11 @@ func (a *App) routes() (http.Handler, error) {
 		},
 		Registry: a.Registry,
 		Logger:   a.Log,
+	}).Mount(mux)
+	(&authapi.Handler{
+		Auth: a.Auth, Captcha: a.Captcha, Cookies: authapi.Cookies{SessionName: a.Config.Session.CookieName},
+		RefreshInBody: a.Config.Tokens.RefreshInBody, RefreshTTL: a.Config.Tokens.RefreshTTL,
+		Demo: a.Config.Demo, Now: a.opts.Now, Counters: a.KV,
 	}).Mount(mux)
 	mux.Handle("/api/", respond.Fallback(mux))
 

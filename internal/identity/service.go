@@ -33,6 +33,25 @@ type Service struct {
 	Now     func() time.Time
 	Rand    io.Reader
 	Log     *slog.Logger
+	// Changes hears of every change that affects signed-in users; nil when nobody listens
+	// (the sign-in engine listens: it ends sessions and drops cached permissions).
+	Changes ChangeListener
+}
+
+// ChangeListener is told of changes that signed-in users must feel at once.
+type ChangeListener interface {
+	// AuthzChanged: users, roles, permissions or grants changed.
+	AuthzChanged(ctx context.Context)
+	// UserDeactivated: the user was disabled or locked; every session of theirs must end.
+	UserDeactivated(ctx context.Context, userID string)
+	// PasswordReset: an operator set the user's password; every session of theirs must end.
+	PasswordReset(ctx context.Context, userID string)
+}
+
+func (s *Service) authzChanged(ctx context.Context) {
+	if s.Changes != nil {
+		s.Changes.AuthzChanged(ctx)
+	}
 }
 
 // Actor is who asks for a change, for the audit log.

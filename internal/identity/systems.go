@@ -90,5 +90,6 @@ func (s *Service) GrantPermission(ctx context.Context, a Actor, ref RoleRef, cod
 		return err
 	}
 	s.record(ctx, a, domain.AuditPermissionGrant, r.ID, r.SystemID, map[string]string{"role": ref.String(), "code": code})
+	s.authzChanged(ctx)
 	return nil
 }

@@ -160,6 +160,9 @@ func (s *Service) SetPassword(ctx context.Context, a Actor, userID, newPassword 
 		return err
 	}
 	s.record(ctx, a, domain.AuditUserPassword, u.ID, "", nil)
+	if s.Changes != nil {
+		s.Changes.PasswordReset(ctx, u.ID)
+	}
 	return nil
 }
 
@@ -181,6 +184,11 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, userID string, status 
 		return nil, err
 	}
 	s.record(ctx, a, domain.AuditUserStatus, u.ID, "", map[string]string{"from": string(old), "to": string(status)})
+	if s.Changes != nil && status != domain.UserActive {
+		s.Changes.UserDeactivated(ctx, u.ID)
+	} else {
+		s.authzChanged(ctx)
+	}
 	return u, nil
 }
 
@@ -210,6 +218,7 @@ func (s *Service) changeGrant(ctx context.Context, a Actor, userID string, ref R
 		return notFound(err, "no user %q", userID)
 	}
 	s.record(ctx, a, typ, userID, ref.System, map[string]string{"role": ref.String()})
+	s.authzChanged(ctx)
 	return nil
 }
 
