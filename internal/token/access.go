@@ -4,13 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
-	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/keys"
@@ -195,7 +195,17 @@ func (a *Access) Issue(ctx context.Context, subject, username, sid string, audie
 	if len(c.Roles) == 0 {
 		c.Roles = nil
 	}
-	tok, err := jwt.Signed(signer).Claims(c).Serialize()
+	// jwt.Signed(…).Claims(c) would marshal, decode and marshal again to merge claim sets; one
+	// marshal is enough for one struct (a third of the cost of Issue).
+	payload, err := json.Marshal(c)
+	if err != nil {
+		return "", nil, domain.Wrap(domain.CodeInternal, err, "token: encode claims")
+	}
+	obj, err := signer.Sign(payload)
+	if err != nil {
+		return "", nil, domain.Wrap(domain.CodeInternal, err, "token: signing failed")
+	}
+	tok, err := obj.CompactSerialize()
 	if err != nil {
 		return "", nil, domain.Wrap(domain.CodeInternal, err, "token: signing failed")
 	}

@@ -20,14 +20,22 @@ func openMem(t *testing.T, c *clock) RefreshKV {
 }
 
 func openRedis(url func(testing.TB) string) newKV {
-	return func(t *testing.T, _ *clock) RefreshKV {
-		s, err := rediskv.Open(context.Background(), url(t), rediskv.Options{Prefix: testenv.Unique("t") + ":"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
+	return func(t *testing.T, _ *clock) RefreshKV { return openRedisB(t, url(t)) }
+}
+
+func openMemB(tb testing.TB) *memkv.Store {
+	s := memkv.New(memkv.Options{})
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+func openRedisB(tb testing.TB, url string) *rediskv.Store {
+	s, err := rediskv.Open(context.Background(), url, rediskv.Options{Prefix: testenv.Unique("t") + ":"})
+	if err != nil {
+		tb.Fatal(err)
 	}
+	tb.Cleanup(func() { s.Close() })
+	return s
 }
 
 func clusterURL(tb testing.TB) string {

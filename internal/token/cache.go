@@ -2,28 +2,26 @@ package token
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// cacheShards splits the verified-token cache so that concurrent requests rarely share a lock.
-const cacheShards = 16
-
 // verifiedCache remembers tokens whose signature and issuer were checked, keyed by the SHA-256
 // of the token string, so that the next request with the same token skips the signature check
-// (tens of microseconds for Ed25519, more for RSA). It holds at most its size in entries; a
-// full shard first drops its expired entries, then arbitrary ones (Go's map order is random).
-// An entry is dropped once it is past the token's expiry plus the skew. A hit still has its
-// times and audience checked against the current request by the caller.
+// (tens of microseconds for Ed25519, more for RSA). Reads take no lock (sync.Map), so that many
+// requests carrying one popular token do not queue on one mutex.
+//
+// It holds at most max entries: an insert that would pass the bound first drops the expired
+// entries, then arbitrary ones (keys are hashes, so iteration order is as good as random) down
+// to nine tenths of the bound, so that the sweep is rare. An entry is useless once past the
+// token's expiry plus the skew; Verify checks the times of every hit itself and removes the
+// expired entry it meets.
 type verifiedCache struct {
-	shards [cacheShards]cacheShard
-}
-
-type cacheShard struct {
-	mu  sync.RWMutex
-	m   map[[sha256.Size]byte]cacheEntry
-	max int // the shards' bounds add up to the cache's
+	m     sync.Map // [sha256.Size]byte → *cacheEntry
+	n     atomic.Int64
+	max   int64
+	sweep sync.Mutex
 }
 
 type cacheEntry struct {
@@ -33,70 +31,61 @@ type cacheEntry struct {
 }
 
 func newVerifiedCache(size int) *verifiedCache {
-	c := &verifiedCache{}
-	for i := range c.shards {
-		c.shards[i].m = make(map[[sha256.Size]byte]cacheEntry)
-		c.shards[i].max = size / cacheShards
-		if i < size%cacheShards {
-			c.shards[i].max++
-		}
-	}
-	return c
+	return &verifiedCache{max: int64(size)}
 }
 
-func (c *verifiedCache) shard(sum [sha256.Size]byte) *cacheShard {
-	return &c.shards[binary.LittleEndian.Uint64(sum[:8])%cacheShards]
-}
-
-// get returns the cached claims of the token with this hash. It does not look at the clock:
-// Verify checks exp itself and removes the entry when it is expired.
+// get returns the cached claims of the token with this hash.
 func (c *verifiedCache) get(sum [sha256.Size]byte) (*Claims, string, bool) {
-	sh := c.shard(sum)
-	sh.mu.RLock()
-	e, ok := sh.m[sum]
-	sh.mu.RUnlock()
-	return e.claims, e.kid, ok
+	v, ok := c.m.Load(sum)
+	if !ok {
+		return nil, "", false
+	}
+	e := v.(*cacheEntry)
+	return e.claims, e.kid, true
 }
 
 func (c *verifiedCache) put(sum [sha256.Size]byte, claims *Claims, kid string, until, now time.Time) {
-	sh := c.shard(sum)
-	u, n := until.UnixNano(), now.UnixNano()
-	if sh.max == 0 {
+	e := &cacheEntry{claims: claims, kid: kid, until: until.UnixNano()}
+	if _, loaded := c.m.Swap(sum, e); loaded {
 		return
 	}
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if _, ok := sh.m[sum]; !ok && len(sh.m) >= sh.max {
-		for k, e := range sh.m { // first the expired ones
-			if e.until <= n {
-				delete(sh.m, k)
-			}
-		}
-		for k := range sh.m { // then arbitrary ones, a tenth of the shard, so that the sweep is rare
-			if len(sh.m) < sh.max-sh.max/10 {
-				break
-			}
-			delete(sh.m, k)
-		}
+	if c.n.Add(1) > c.max {
+		c.shrink(now.UnixNano())
 	}
-	sh.m[sum] = cacheEntry{claims: claims, kid: kid, until: u}
 }
 
-func (c *verifiedCache) remove(sum [sha256.Size]byte) {
-	sh := c.shard(sum)
-	sh.mu.Lock()
-	delete(sh.m, sum)
-	sh.mu.Unlock()
+// shrink drops expired entries, then arbitrary ones, until the cache is at nine tenths of its
+// bound. Concurrent inserts meanwhile may pass the bound by the number of inserting goroutines
+// until the next shrink; one goroutine shrinks at a time.
+func (c *verifiedCache) shrink(now int64) {
+	c.sweep.Lock()
+	defer c.sweep.Unlock()
+	if c.n.Load() <= c.max {
+		return // another goroutine just did it
+	}
+	c.m.Range(func(k, v any) bool {
+		if v.(*cacheEntry).until <= now {
+			c.drop(k)
+		}
+		return true
+	})
+	target := c.max - c.max/10
+	c.m.Range(func(k, _ any) bool {
+		if c.n.Load() <= target {
+			return false
+		}
+		c.drop(k)
+		return true
+	})
 }
+
+func (c *verifiedCache) drop(k any) {
+	if _, loaded := c.m.LoadAndDelete(k); loaded {
+		c.n.Add(-1)
+	}
+}
+
+func (c *verifiedCache) remove(sum [sha256.Size]byte) { c.drop(sum) }
 
 // len counts the entries (tests).
-func (c *verifiedCache) len() int {
-	n := 0
-	for i := range c.shards {
-		sh := &c.shards[i]
-		sh.mu.RLock()
-		n += len(sh.m)
-		sh.mu.RUnlock()
-	}
-	return n
-}
+func (c *verifiedCache) len() int { return int(c.n.Load()) }

@@ -31,17 +31,23 @@ func TestCacheIsBounded(t *testing.T) {
 }
 
 func TestCacheDropsExpiredFirst(t *testing.T) {
-	c := newVerifiedCache(cacheShards) // one entry per shard
+	c := newVerifiedCache(2)
 	now := time.Unix(1000, 0)
-	var a, b [sha256.Size]byte
-	b[8] = 1 // same shard as a (the shard is picked by the first 8 bytes)
+	var a, b, d [sha256.Size]byte
+	a[0], b[0], d[0] = 1, 2, 3
 	c.put(a, &Claims{Subject: "a"}, "k", now.Add(-time.Second), now)
 	c.put(b, &Claims{Subject: "b"}, "k", now.Add(time.Hour), now)
+	c.put(d, &Claims{Subject: "d"}, "k", now.Add(time.Hour), now)
 	if _, _, ok := c.get(a); ok {
 		t.Fatal("the expired entry survived")
 	}
-	if got, _, ok := c.get(b); !ok || got.Subject != "b" {
-		t.Fatal("the new entry is missing")
+	for _, k := range [][sha256.Size]byte{b, d} {
+		if _, _, ok := c.get(k); !ok {
+			t.Fatalf("entry %d was dropped before the expired one", k[0])
+		}
+	}
+	if c.len() != 2 {
+		t.Fatalf("len %d", c.len())
 	}
 }
 

@@ -3,7 +3,6 @@ package token
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
 )
 
 // Claims are the claims of a Gatehouse access token.
@@ -54,11 +53,22 @@ func (c *Claims) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// clone returns a copy that shares no slice with c, so that a caller may not change what the
-// cache holds.
+// clone returns a copy that shares no slice with c, so that a caller cannot change what the
+// cache holds. Both slices share one new backing array (full slice expressions keep an append
+// to one from writing into the other).
 func (c *Claims) clone() *Claims {
 	d := *c
-	d.Audience = slices.Clone(c.Audience)
-	d.Roles = slices.Clone(c.Roles)
+	if n := len(c.Audience) + len(c.Roles); n > 0 {
+		all := make([]string, 0, n)
+		all = append(append(all, c.Audience...), c.Roles...)
+		na := len(c.Audience)
+		d.Audience, d.Roles = all[:na:na], all[na:n:n]
+		if c.Audience == nil {
+			d.Audience = nil
+		}
+		if c.Roles == nil {
+			d.Roles = nil
+		}
+	}
 	return &d
 }

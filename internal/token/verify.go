@@ -39,7 +39,7 @@ func (a *Access) Verify(ctx context.Context, token, audience string) (*Claims, e
 	}
 	var sum [sha256.Size]byte
 	if a.cache != nil {
-		sum = sha256.Sum256([]byte(token))
+		sum = hashToken(token)
 		if c, kid, ok := a.cache.get(sum); ok {
 			if ks := a.seen.Load(); ks != nil && ks.Verify[kid] != nil {
 				if err := a.checkTimes(c); err != nil {
@@ -79,6 +79,15 @@ func (a *Access) Verify(ctx context.Context, token, audience string) (*Claims, e
 		return nil, invalid("not meant for this audience")
 	}
 	return c.clone(), nil
+}
+
+// hashToken returns the SHA-256 of token, without a heap copy for tokens of common size.
+func hashToken(token string) [sha256.Size]byte {
+	var buf [2048]byte
+	if len(token) <= len(buf) {
+		return sha256.Sum256(append(buf[:0], token...))
+	}
+	return sha256.Sum256([]byte(token))
 }
 
 // checkTimes applies RFC 7519 §4.1.4 exp, §4.1.5 nbf and §4.1.6 iat with the clock-skew bound
