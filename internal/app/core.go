@@ -149,6 +149,10 @@ func (c *Core) build(opts Options) {
 	sessions.OnEnd = append(sessions.OnEnd, func(ctx context.Context, s *session.Session, _ string) error {
 		return refresh.RevokeSession(ctx, s.ID)
 	})
+	skew := cfg.Tokens.ClockSkew
+	if skew == 0 {
+		skew = -1 // configured 0: no tolerance (token.Access reads 0 as its default)
+	}
 	c.Captcha = &captcha.Captcha{KV: c.KV, TTL: cfg.Captcha.TTL, Length: cfg.Captcha.Length, Now: opts.Now, Rand: opts.Rand}
 	lc := cfg.Login
 	thr := &throttle.Throttle{KV: c.KV, Now: opts.Now, Limits: throttle.Limits{
@@ -162,7 +166,7 @@ func (c *Core) build(opts Options) {
 		Sessions: sessions, Refresh: refresh, Captcha: c.Captcha, CaptchaPolicy: captcha.Policy(cfg.Captcha.Policy),
 		Throttle: thr, Now: opts.Now, Log: opts.Logger, Sleep: opts.Sleep,
 		Access: &token.Access{Keys: c.Keys, Issuer: cfg.Issuer(), Algorithm: cfg.Tokens.SigningAlgorithm,
-			TTL: cfg.Tokens.AccessTTL, Skew: cfg.Tokens.ClockSkew, Now: opts.Now, Rand: opts.Rand},
+			TTL: cfg.Tokens.AccessTTL, Skew: skew, Now: opts.Now, Rand: opts.Rand},
 		Authz: &auth.AuthzCache{Store: c.SQL, KV: c.KV, Now: opts.Now},
 	}
 	c.Identity = &identity.Service{

@@ -39,10 +39,12 @@ func drive(b *testing.B, c *http.Client, newReq func() *http.Request, wantStatus
 				failures.Add(1)
 				continue
 			}
-			io.Copy(io.Discard, resp.Body)
+			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode != wantStatus {
-				failures.Add(1)
+				if failures.Add(1) == 1 {
+					b.Logf("first failure: %d %s", resp.StatusCode, body)
+				}
 			}
 		}
 	})
@@ -128,12 +130,12 @@ func defaultHashing(c *config.Config) { c.Password = config.Default().Password }
 // parameters, as many at once as there are CPUs.
 func BenchmarkBareHashVerify(b *testing.B) {
 	h := password.New(password.DefaultParams(), 0, nil)
-	enc, _ := h.Hash(context.Background(), "Bench-Passw0rd")
+	enc, _ := h.Hash(context.Background(), "Load-Test-Passw0rd")
 	b.SetParallelism(1)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			h.Verify(context.Background(), "Bench-Passw0rd", enc)
+			h.Verify(context.Background(), "Load-Test-Passw0rd", enc)
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "hashes/s")
@@ -144,11 +146,11 @@ func BenchmarkBareHashVerify(b *testing.B) {
 func BenchmarkLogin(b *testing.B) {
 	srv := benchServer(b, "", defaultHashing)
 	ctx := context.Background()
-	if _, err := srv.Identity.CreateUser(ctx, identity.Actor{}, identity.NewUser{Username: "bench", Password: "Bench-Passw0rd"}); err != nil {
+	if _, err := srv.Identity.CreateUser(ctx, identity.Actor{}, identity.NewUser{Username: "bench", Password: "Load-Test-Passw0rd"}); err != nil {
 		b.Fatal(err)
 	}
 	c := benchTransport()
-	body := []byte(`{"username":"bench","password":"Bench-Passw0rd"}`)
+	body := []byte(`{"username":"bench","password":"Load-Test-Passw0rd"}`)
 	url := srv.URL() + "/api/auth/login"
 	drive(b, c, func() *http.Request {
 		r, _ := http.NewRequest("POST", url, bytes.NewReader(body))

@@ -64,13 +64,19 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	eff := p.Effective(system)
-	respond.OK(w, r, map[string]any{
-		"user":        userView(&p.Identity.User),
-		"system":      system,
-		"roles":       nonNil(eff.Roles),
-		"permissions": nonNil(eff.Permissions.Codes()),
-		"session":     sessionView(p.Session, p.Session.ID),
+	respond.OK(w, r, meJSON{
+		User: userView(&p.Identity.User), System: system, Roles: nonNil(eff.Roles),
+		Permissions: nonNil(eff.Permissions.Codes()), Session: sessionView(p.Session, p.Session.ID),
 	})
+}
+
+// meJSON is the answer of GET /api/me (and the user part of a sign-in).
+type meJSON struct {
+	User        userJSON    `json:"user"`
+	System      string      `json:"system"`
+	Roles       []string    `json:"roles"`
+	Permissions []string    `json:"permissions"`
+	Session     sessionJSON `json:"session"`
 }
 
 type passwordRequest struct {

@@ -8,8 +8,6 @@ import (
 // DefaultBodyLimit is the body limit when no BodyLimit set one: 1 MiB.
 const DefaultBodyLimit int64 = 1 << 20
 
-type bodyLimitKey struct{}
-
 // BodyLimit caps request bodies at n bytes: it wraps r.Body in http.MaxBytesReader and puts
 // n into the context, where respond.DecodeJSON reads it back to report body_too_large.
 // A face that needs another limit puts a BodyLimit on its own routes.
@@ -19,15 +17,17 @@ func BodyLimit(n int64) Middleware {
 			if r.Body != nil && r.Body != http.NoBody {
 				r.Body = http.MaxBytesReader(w, r.Body, n)
 			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), bodyLimitKey{}, n)))
+			r, st := withState(r)
+			st.bodyLimit = n
+			next.ServeHTTP(w, r)
 		})
 	}
 }
 
 // BodyLimitFrom returns the body limit of ctx, DefaultBodyLimit when none was set.
 func BodyLimitFrom(ctx context.Context) int64 {
-	if n, ok := ctx.Value(bodyLimitKey{}).(int64); ok && n > 0 {
-		return n
+	if st := stateFrom(ctx); st != nil && st.bodyLimit > 0 {
+		return st.bodyLimit
 	}
 	return DefaultBodyLimit
 }

@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"context"
 	"net/http"
 	"strings"
 )
@@ -21,24 +20,20 @@ func Chain(h http.Handler, mws ...Middleware) http.Handler {
 	return h
 }
 
-// routeKey holds a *route shared by every copy of one request's context.
-type routeKey struct{}
-
+// route holds the matched pattern, shared through the request's state by every copy of it.
 type route struct{ pattern string }
 
-// withRoute returns the request's route holder, adding one to its context when missing.
+// withRoute returns the request's route holder, attaching the request state when missing.
 func withRoute(r *http.Request) (*http.Request, *route) {
-	if rt, ok := r.Context().Value(routeKey{}).(*route); ok {
-		return r, rt
-	}
-	rt := &route{}
-	return r.WithContext(context.WithValue(r.Context(), routeKey{}, rt)), rt
+	r, st := withState(r)
+	return r, &st.route
 }
 
 // capturePattern stores the pattern the mux set on r, even when the handler panics.
 func capturePattern(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rt, ok := r.Context().Value(routeKey{}).(*route); ok {
+		if st := stateFrom(r.Context()); st != nil {
+			rt := &st.route
 			defer func() {
 				if r.Pattern != "" { // an outer Chain must not erase what an inner one saw
 					rt.pattern = r.Pattern

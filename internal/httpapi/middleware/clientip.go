@@ -25,8 +25,6 @@ func NewClientIP(trusted []netip.Prefix) *ClientIP {
 	return &ClientIP{trusted: ps}
 }
 
-type clientKey struct{}
-
 type client struct {
 	addr  netip.Addr
 	https bool
@@ -43,7 +41,9 @@ func (c *ClientIP) Middleware(next http.Handler) http.Handler {
 				cl.https = strings.EqualFold(proto, "https")
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, cl)))
+		r, st := withState(r)
+		st.client, st.hasClient = cl, true
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -150,15 +150,17 @@ func lastElement(values []string) string {
 
 // ClientIPFrom returns the client address stored by ClientIP.Middleware, or the zero Addr.
 func ClientIPFrom(ctx context.Context) netip.Addr {
-	cl, _ := ctx.Value(clientKey{}).(client)
-	return cl.addr
+	if st := stateFrom(ctx); st != nil && st.hasClient {
+		return st.client.addr
+	}
+	return netip.Addr{}
 }
 
 // IsHTTPS reports whether the client reached Gatehouse over HTTPS: TLS on this connection, or
 // X-Forwarded-Proto: https from a trusted proxy (as judged by ClientIP.Middleware).
 func IsHTTPS(r *http.Request) bool {
-	if cl, ok := r.Context().Value(clientKey{}).(client); ok {
-		return cl.https
+	if st := stateFrom(r.Context()); st != nil && st.hasClient {
+		return st.client.https
 	}
 	return r.TLS != nil
 }

@@ -4,23 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 )
-
-type loggerKey struct{}
-
-// requestLogger is the logger of one request; AddLogAttrs may grow it while it is served.
-type requestLogger struct {
-	mu     sync.Mutex
-	logger *slog.Logger
-}
-
-func (l *requestLogger) get() *slog.Logger {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.logger
-}
 
 var discard = slog.New(slog.DiscardHandler)
 
@@ -35,16 +20,19 @@ func Logging(base *slog.Logger) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
-			attrs := make([]any, 0, 2)
-			if id := RequestIDFrom(r.Context()); id != "" {
-				attrs = append(attrs, slog.String("request_id", id))
+			r, st := withState(r)
+			st.mu.Lock()
+			st.base, st.logger = base, nil
+			st.attrs = st.attrs[:0]
+			if st.requestID != "" {
+				st.attrs = append(st.attrs, slog.String("request_id", st.requestID))
 			}
-			if ip := ClientIPFrom(r.Context()); ip.IsValid() {
-				attrs = append(attrs, slog.String("client_ip", ip.String()))
+			if st.hasClient && st.client.addr.IsValid() {
+				st.attrs = append(st.attrs, slog.String("client_ip", st.client.addr.String()))
 			}
-			rl := &requestLogger{logger: base.With(attrs...)}
-			r, rt := withRoute(r)
-			inner := r.WithContext(context.WithValue(r.Context(), loggerKey{}, rl))
+			st.mu.Unlock()
+			rt := &st.route
+			inner := r
 			rec := &recorder{ResponseWriter: w}
 			completed := false
 			defer func() {
@@ -52,7 +40,11 @@ func Logging(base *slog.Logger) Middleware {
 				if !completed { // a panic passes through: the connection is aborted
 					status = 0
 				}
-				rl.get().LogAttrs(inner.Context(), slog.LevelInfo, "http request",
+				ctx := inner.Context()
+				if !base.Enabled(ctx, slog.LevelInfo) {
+					return
+				}
+				attrs := append(st.logAttrs(),
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
 					slog.String("route", routeLabel(rt, inner)),
@@ -60,6 +52,7 @@ func Logging(base *slog.Logger) Middleware {
 					slog.Int64("bytes", rec.bytes),
 					slog.Duration("duration", time.Since(start)),
 				)
+				base.LogAttrs(ctx, slog.LevelInfo, "http request", attrs...)
 			}()
 			next.ServeHTTP(rec, inner)
 			completed = true
@@ -70,8 +63,8 @@ func Logging(base *slog.Logger) Middleware {
 // Logger returns the request's logger set by Logging (or ContextWithLogger); without one it
 // returns a logger that discards, never the global default.
 func Logger(ctx context.Context) *slog.Logger {
-	if rl, ok := ctx.Value(loggerKey{}).(*requestLogger); ok {
-		return rl.get()
+	if st := stateFrom(ctx); st != nil {
+		return st.log()
 	}
 	return discard
 }
@@ -82,22 +75,22 @@ func ContextWithLogger(ctx context.Context, l *slog.Logger) context.Context {
 	if l == nil {
 		l = discard
 	}
-	return context.WithValue(ctx, loggerKey{}, &requestLogger{logger: l})
+	if st := stateFrom(ctx); st != nil {
+		st.mu.Lock()
+		st.base, st.logger, st.attrs = l, nil, nil
+		st.mu.Unlock()
+		return ctx
+	}
+	return context.WithValue(ctx, stateKey{}, &state{base: l})
 }
 
 // AddLogAttrs adds attributes (the user id once known, an error code) to the logger of ctx,
 // so that every later log line of the request and its access-log line carry them. It does
 // nothing when ctx has no logger.
 func AddLogAttrs(ctx context.Context, attrs ...slog.Attr) {
-	rl, ok := ctx.Value(loggerKey{}).(*requestLogger)
-	if !ok || len(attrs) == 0 {
+	st := stateFrom(ctx)
+	if st == nil || len(attrs) == 0 {
 		return
 	}
-	args := make([]any, len(attrs))
-	for i, a := range attrs {
-		args[i] = a
-	}
-	rl.mu.Lock()
-	rl.logger = rl.logger.With(args...)
-	rl.mu.Unlock()
+	st.addAttrs(attrs)
 }

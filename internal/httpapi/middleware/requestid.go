@@ -9,8 +9,6 @@ import (
 // HeaderRequestID carries the request id in both directions.
 const HeaderRequestID = "X-Request-Id"
 
-type requestIDKey struct{}
-
 // RequestID keeps a sane incoming X-Request-Id (1 to 64 characters of A-Z a-z 0-9 . _ -) or
 // generates one, puts it into the context and echoes it in the response header.
 func RequestID(next http.Handler) http.Handler {
@@ -20,14 +18,18 @@ func RequestID(next http.Handler) http.Handler {
 			id = rand.Text()
 		}
 		w.Header().Set(HeaderRequestID, id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		r, st := withState(r)
+		st.requestID = id
+		next.ServeHTTP(w, r)
 	})
 }
 
 // RequestIDFrom returns the request id of ctx, "" outside RequestID.
 func RequestIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if st := stateFrom(ctx); st != nil {
+		return st.requestID
+	}
+	return ""
 }
 
 // ValidRequestID reports whether id may be taken from a client: 1 to 64 characters of
