@@ -133,6 +133,9 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
+	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorkers()
+	go a.runSLO(workers)
 	a.Log.Info("gatehouse listening", "url", a.URL(), "version", buildinfo.Version(),
 		"database", a.SQL.Dialect(), "session_store", backendName(a.Config))
 	select {

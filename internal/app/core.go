@@ -174,6 +174,9 @@ func (c *Core) build(opts Options) {
 		Hasher: c.Hasher, Policy: policy, Secrets: c.Secrets,
 		Now: opts.Now, Rand: opts.Rand, Log: opts.Logger, Changes: c.Auth,
 	}
+	c.buildSSO(opts)
+	c.buildSLO(opts)
+	c.buildGateway(opts)
 }
 
 // Close releases the session store and the database.

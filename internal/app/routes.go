@@ -25,13 +25,16 @@ func (a *App) routes() (http.Handler, error) {
 		RefreshInBody: a.Config.Tokens.RefreshInBody, RefreshTTL: a.Config.Tokens.RefreshTTL,
 		Demo: a.Config.Demo, Now: a.opts.Now, Counters: a.KV,
 	}).Mount(mux)
+	a.mountSSO(mux)
+	a.mountSLO(mux)
+	a.mountGateway(mux)
 	mux.Handle("/api/", respond.Fallback(mux))
 
 	metrics, err := middleware.NewMetrics(a.Registry)
 	if err != nil {
 		return nil, err
 	}
-	return middleware.Chain(mux,
+	return a.wrapGateway(middleware.Chain(mux,
 		middleware.RequestID,
 		middleware.NewClientIP(trustedProxies(a.Config.HTTP.TrustedProxies)).Middleware,
 		middleware.Logging(a.Log),
@@ -39,5 +42,5 @@ func (a *App) routes() (http.Handler, error) {
 		middleware.Recover(respond.Error),
 		middleware.SecurityHeaders,
 		middleware.BodyLimit(a.Config.HTTP.MaxBodyBytes),
-	), nil
+	)), nil
 }

@@ -29,6 +29,9 @@ type Config struct {
 	Session                Session  `koanf:"session"`
 	Captcha                Captcha  `koanf:"captcha"`
 	Login                  Login    `koanf:"login"`
+	SSO                    SSO      `koanf:"sso"`
+	Logout                 Logout   `koanf:"logout"`
+	Gateway                Gateway  `koanf:"gateway"`
 }
 
 // Log configures the process logger.
@@ -160,6 +163,9 @@ func Default() Config {
 			PairLockAfter: 10, LockFor: 15 * time.Minute,
 			UserCaptchaAfter: 20, IPCaptchaAfter: 30, IPLockAfter: 100,
 		},
+		SSO:     defaultSSO(),
+		Logout:  defaultLogout(),
+		Gateway: defaultGateway(),
 	}
 }
 

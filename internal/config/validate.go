@@ -73,6 +73,9 @@ func (c Config) problems() domain.Problems {
 	c.Session.check(&p)
 	c.Captcha.check(&p)
 	c.Login.check(&p)
+	c.SSO.check(&p)
+	c.Logout.check(&p)
+	c.Gateway.check(&p)
 	return p
 }
 
