@@ -65,3 +65,10 @@ func (c Cookies) clear(w http.ResponseWriter, r *http.Request) {
 	setCookie(w, r, c.sessionName(r), "", "/", -1)
 	setCookie(w, r, refreshCookieName(r), "", refreshPath, -1)
 }
+
+// SessionCookieName is the name of the session cookie for r: the configured name, with the
+// __Host- prefix over HTTPS. Other faces (SSO) read the global session through it.
+func (c Cookies) SessionCookieName(r *http.Request) string { return c.sessionName(r) }
+
+// Clear removes the session and refresh cookies (not the device cookie), as logout does.
+func (c Cookies) Clear(w http.ResponseWriter, r *http.Request) { c.clear(w, r) }
