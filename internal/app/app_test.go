@@ -3,9 +3,17 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -283,4 +291,57 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestServeTLS: with certificate and key files the server answers HTTPS itself.
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := dir+"/cert.pem", dir+"/key.pem"
+	writeSelfSigned(t, certFile, keyFile)
+	cfg := testConfig(t)
+	cfg.TLS.CertFile, cfg.TLS.KeyFile = certFile, keyFile
+	a, _ := start(t, cfg, io.Discard)
+	if !strings.HasPrefix(a.URL(), "https://") {
+		t.Fatalf("URL %s", a.URL())
+	}
+	pool := x509.NewCertPool()
+	certPEM, _ := os.ReadFile(certFile)
+	pool.AppendCertsFromPEM(certPEM)
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := c.Get(a.URL() + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.TLS == nil {
+		t.Fatalf("healthz over TLS: %d", resp.StatusCode)
+	}
+	if hsts := resp.Header.Get("Strict-Transport-Security"); hsts == "" {
+		t.Error("no HSTS over HTTPS")
+	}
+	// Plain HTTP to the TLS port is refused.
+	if resp, err := http.Get(strings.Replace(a.URL(), "https://", "http://", 1) + "/healthz"); err == nil && resp.StatusCode == 200 {
+		t.Fatal("plain HTTP answered on the TLS port")
+	}
+}
+
+func writeSelfSigned(t *testing.T, certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, _ := x509.MarshalPKCS8PrivateKey(key)
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), 0o600)
 }
