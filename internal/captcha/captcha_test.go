@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"github.com/gatehouse/gatehouse/internal/testenv"
 	"image/png"
 	"strings"
 	"sync"
@@ -18,23 +19,8 @@ import (
 	"github.com/mojocn/base64Captcha"
 )
 
-// clock is a settable clock shared by the store and the Captcha under test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// clock is the shared settable test clock.
+type clock = testenv.Clock
 
 // bytesOf is an endless source of one byte value: predictable "entropy".
 type bytesOf byte
@@ -51,7 +37,7 @@ type failing struct{}
 func (failing) Read([]byte) (int, error) { return 0, errors.New("no entropy today") }
 
 func newCaptcha(t testing.TB) (*Captcha, *memkv.Store, *clock) {
-	clk := &clock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+	clk := testenv.NewClock(time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC))
 	kv := memkv.New(memkv.Options{Now: clk.Now})
 	t.Cleanup(func() { kv.Close() })
 	return &Captcha{KV: kv, Now: clk.Now}, kv, clk
@@ -145,7 +131,7 @@ func TestExpiredOnOwnClockWhenStoreLags(t *testing.T) {
 	ctx := context.Background()
 	kv := memkv.New(memkv.Options{}) // real time: the key lives for the full TTL
 	t.Cleanup(func() { kv.Close() })
-	clk := &clock{t: time.Now()}
+	clk := testenv.NewClock(time.Now())
 	c := &Captcha{KV: kv, Now: clk.Now}
 	ch := mustNew(t, c)
 	answer := answerOf(t, kv, ch.ID)

@@ -3,6 +3,7 @@ package throttle
 import (
 	"context"
 	"fmt"
+	"github.com/gatehouse/gatehouse/internal/testenv"
 	"sync"
 	"testing"
 	"time"
@@ -13,23 +14,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 )
 
-// clock is a settable clock shared by the store and the Throttle under test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// clock is the shared settable test clock.
+type clock = testenv.Clock
 
 type fixture struct {
 	t   *testing.T
@@ -40,7 +26,7 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, l Limits) *fixture {
-	clk := &clock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+	clk := testenv.NewClock(time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC))
 	kv := memkv.New(memkv.Options{Now: clk.Now})
 	t.Cleanup(func() { kv.Close() })
 	reg := prometheus.NewRegistry()

@@ -2,7 +2,7 @@ package memkv
 
 import (
 	"errors"
-	"sync"
+	"github.com/gatehouse/gatehouse/internal/testenv"
 	"testing"
 	"time"
 
@@ -25,23 +25,8 @@ func BenchmarkMemKV(b *testing.B) {
 	storetest.BenchKV(b, s)
 }
 
-// clock is a settable clock for tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// clock is the shared settable test clock.
+type clock = testenv.Clock
 
 // zeros is an endless source of zero bytes: predictable "entropy".
 type zeros struct{}
@@ -52,7 +37,7 @@ func (zeros) Read(p []byte) (int, error) {
 }
 
 func newClocked(t *testing.T) (*Store, *clock) {
-	c := &clock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
+	c := testenv.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 	s := New(Options{Now: c.Now, Rand: zeros{}})
 	t.Cleanup(func() { s.Close() })
 	return s, c

@@ -2,7 +2,6 @@ package rediskv
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,29 +9,14 @@ import (
 	"github.com/gatehouse/gatehouse/internal/testenv"
 )
 
-// clock is a settable clock for tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// clock is the shared settable test clock.
+type clock = testenv.Clock
 
 // TestQueueFollowsTheInjectedClock: queue visibility is decided by Options.Now, passed to the
 // scripts, not by the server's clock; an hour passes without anybody waiting for it.
 func TestQueueFollowsTheInjectedClock(t *testing.T) {
 	start := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-	c := &clock{t: start}
+	c := testenv.NewClock(start)
 	s, err := Open(t.Context(), standaloneURL(t), Options{Prefix: testenv.Unique("t") + ":", Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
