@@ -175,6 +175,7 @@ func (c *Core) build(opts Options) {
 		Now: opts.Now, Rand: opts.Rand, Log: opts.Logger, Changes: c.Auth,
 	}
 	c.buildSSO(opts)
+	c.buildCAS(opts)
 	c.buildSLO(opts)
 	c.buildGateway(opts)
 }

@@ -26,6 +26,7 @@ func (a *App) routes() (http.Handler, error) {
 		Demo: a.Config.Demo, Now: a.opts.Now, Counters: a.KV,
 	}).Mount(mux)
 	a.mountSSO(mux)
+	a.mountCAS(mux)
 	a.mountSLO(mux)
 	a.mountGateway(mux)
 	mux.Handle("/api/", respond.Fallback(mux))
