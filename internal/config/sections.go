@@ -1,9 +1,13 @@
 package config
 
 import (
+	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/domain"
+	"github.com/gatehouse/gatehouse/internal/gateway"
 )
 
 // Sections of later faces. Each has one owner file: sso.go, logout.go, gateway.go hold the
@@ -39,11 +43,45 @@ func (l Logout) check(p *domain.Problems) {
 	}
 }
 
-// Gateway configures forward-auth and the authenticating reverse proxy.
+// Gateway configures forward-auth and the authenticating reverse proxy. Rules and routes are
+// written in the text forms of gateway.ParseRule and gateway.ParseRoute.
 type Gateway struct {
-	CookieDomain string `koanf:"cookie_domain"` // "" → host-only session cookie
+	CookieDomain       string   `koanf:"cookie_domain"`        // "" → host-only session cookie
+	Rules              []string `koanf:"rules"`                // access rules, first match wins
+	Routes             []string `koanf:"routes"`               // reverse-proxy routes
+	Hosts              []string `koanf:"hosts"`                // further protected hosts
+	DefaultAccess      string   `koanf:"default_access"`       // when no rule matches
+	CaseSensitivePaths bool     `koanf:"case_sensitive_paths"` // false → "/ADMIN" meets "/admin"'s rule
+	LoginURL           string   `koanf:"login_url"`            // "" → public_url + "/login"
 }
 
-func defaultGateway() Gateway { return Gateway{} }
+func defaultGateway() Gateway { return Gateway{DefaultAccess: "deny"} }
 
-func (g Gateway) check(p *domain.Problems) {}
+func (g Gateway) check(p *domain.Problems) {
+	if d := g.CookieDomain; d != "" {
+		if _, ok := gateway.CleanHost(d); !ok || strings.ContainsAny(d, ":[]") || !strings.Contains(strings.Trim(d, "."), ".") {
+			p.Add("gateway.cookie_domain", "must be a parent domain such as example.com")
+		}
+	}
+	for i, r := range g.Rules {
+		if _, err := gateway.ParseRule(r); err != nil {
+			p.Add(fmt.Sprintf("gateway.rules[%d]", i), "%v", err)
+		}
+	}
+	for i, r := range g.Routes {
+		if _, err := gateway.ParseRoute(r); err != nil {
+			p.Add(fmt.Sprintf("gateway.routes[%d]", i), "%v", err)
+		}
+	}
+	for i, h := range g.Hosts {
+		if _, err := gateway.New(gateway.Options{Hosts: []string{h}}); err != nil {
+			p.Add(fmt.Sprintf("gateway.hosts[%d]", i), "must be a host name or *.parent, not %q", h)
+		}
+	}
+	oneOf(p, "gateway.default_access", g.DefaultAccess, "deny", "signed_in", "public")
+	if g.LoginURL != "" {
+		if u, err := url.Parse(g.LoginURL); err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.Fragment != "" {
+			p.Add("gateway.login_url", "must be an absolute http(s) URL without a fragment")
+		}
+	}
+}
