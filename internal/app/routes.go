@@ -21,7 +21,7 @@ func (a *App) routes() (http.Handler, error) {
 		Logger:   a.Log,
 	}).Mount(mux)
 	(&authapi.Handler{
-		Auth: a.Auth, Captcha: a.Captcha, Cookies: authapi.Cookies{SessionName: a.Config.Session.CookieName},
+		Auth: a.Auth, Captcha: a.Captcha, Cookies: a.sessionCookies(),
 		RefreshInBody: a.Config.Tokens.RefreshInBody, RefreshTTL: a.Config.Tokens.RefreshTTL,
 		Demo: a.Config.Demo, Now: a.opts.Now, Counters: a.KV,
 	}).Mount(mux)

@@ -1,17 +1,93 @@
 package app
 
-import "net/http"
+import (
+	"net/http"
+	"sync"
+
+	"github.com/gatehouse/gatehouse/internal/gateway"
+	"github.com/gatehouse/gatehouse/internal/httpapi/authapi"
+	"github.com/gatehouse/gatehouse/internal/httpapi/forwardauth"
+	"github.com/gatehouse/gatehouse/internal/httpapi/middleware"
+	"github.com/gatehouse/gatehouse/internal/httpapi/proxy"
+	"github.com/gatehouse/gatehouse/internal/httpapi/respond"
+)
 
 // The gateway face (forward-auth and the authenticating reverse proxy). This file is the one
-// place that wires it; its owner fills in both functions.
+// place that wires it.
 
-// buildGateway assembles the gateway over the core (called at the end of Core.build).
-func (c *Core) buildGateway(opts Options) {}
+// gateways holds the compiled gateway of each Core. Core's fields belong to core.go; until it
+// has one, buildGateway records it here and Gateway looks it up.
+var gateways sync.Map // *Core → *gateway.Gateway
 
-// mountGateway registers the gateway routes (called by App.routes); the reverse proxy may
-// also need to wrap the whole handler, which wrapGateway does.
-func (a *App) mountGateway(mux *http.ServeMux) {}
+// Gateway returns the core's compiled rules and routes (nil before buildGateway).
+func (c *Core) Gateway() *gateway.Gateway {
+	g, _ := gateways.Load(c)
+	gw, _ := g.(*gateway.Gateway)
+	return gw
+}
 
-// wrapGateway lets the reverse proxy take requests for its configured hosts before the mux
-// sees them (called by App.routes on the finished handler).
-func (a *App) wrapGateway(h http.Handler) http.Handler { return h }
+// buildGateway compiles the rules and routes (called at the end of Core.build). The
+// configuration was validated, so they compile; should they not, the gateway denies all.
+func (c *Core) buildGateway(Options) {
+	gc := c.Config.Gateway
+	gw, err := gateway.New(gateway.Options{
+		Rules: gc.Rules, Routes: gc.Routes, Hosts: gc.Hosts,
+		DefaultAccess: gc.DefaultAccess, CaseSensitive: gc.CaseSensitivePaths,
+	})
+	if err != nil {
+		c.Log.Error("gateway rules do not compile; the gateway denies every request", "err", err)
+		gw, _ = gateway.New(gateway.Options{})
+	}
+	gateways.Store(c, gw)
+}
+
+// sessionCookies names the session cookie for every face: with gateway.cookie_domain it
+// carries that Domain.
+func (a *App) sessionCookies() authapi.Cookies {
+	return authapi.Cookies{SessionName: a.Config.Session.CookieName, Domain: a.Config.Gateway.CookieDomain}
+}
+
+// gatewayChecker is the forward-auth check over the core.
+func (a *App) gatewayChecker() *forwardauth.Checker {
+	login := a.Config.Gateway.LoginURL
+	if login == "" {
+		login = a.Config.BaseURL() + "/login"
+	}
+	return &forwardauth.Checker{Auth: a.Auth, Gateway: a.Gateway(), Cookies: a.sessionCookies(), LoginURL: login}
+}
+
+// mountGateway registers the forward-auth endpoint (called by App.routes).
+func (a *App) mountGateway(mux *http.ServeMux) {
+	(&forwardauth.Handler{
+		Checker: a.gatewayChecker(),
+		Proxies: middleware.NewClientIP(trustedProxies(a.Config.HTTP.TrustedProxies)),
+	}).Mount(mux)
+}
+
+// wrapGateway lets the reverse proxy take the requests of its routes before the mux sees them
+// (called by App.routes on the finished handler). Proxied requests get their own middleware:
+// request id, client IP, access log and recovery, but neither Gatehouse's security headers
+// nor its body limit, which are the upstream's business.
+func (a *App) wrapGateway(h http.Handler) http.Handler {
+	if !a.Gateway().HasRoutes() {
+		return h
+	}
+	p, err := proxy.New(a.gatewayChecker(), a.Registry)
+	if err != nil {
+		a.Log.Error("reverse proxy metrics", "err", err)
+		return h
+	}
+	proxied := middleware.Chain(p.Wrap(http.NotFoundHandler()),
+		middleware.RequestID,
+		middleware.NewClientIP(trustedProxies(a.Config.HTTP.TrustedProxies)).Middleware,
+		middleware.Logging(a.Log),
+		middleware.Recover(respond.Error),
+	)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p.Match(r) != nil {
+			proxied.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}

@@ -126,7 +126,7 @@ func (g *Gateway) Routes() []Route { return g.routes }
 
 // Subject is the signed-in caller as the rules see it.
 type Subject struct {
-	SessionIP string                             // the address the session signed in from
+	SessionIP string                               // the address the session signed in from
 	Effective func(system string) domain.Effective // roles and permissions in a system
 }
 

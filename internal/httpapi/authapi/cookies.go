@@ -19,13 +19,31 @@ const (
 // the __Host- prefix (no Domain, Path=/, so no sub-domain can set or read it).
 type Cookies struct {
 	SessionName string
+	// Domain, when set (gateway.cookie_domain), is the Domain of the session cookie, so that it
+	// reaches the protected hosts under that parent domain. __Host- forbids a Domain, so over
+	// HTTPS the session cookie is then named with the __Secure- prefix.
+	Domain string
 }
 
-func (c Cookies) sessionName(r *http.Request) string {
-	if middleware.IsHTTPS(r) {
+func (c Cookies) sessionName(r *http.Request) string { return c.SessionNameFor(middleware.IsHTTPS(r)) }
+
+// SessionNameFor is the name of the session cookie for a client on HTTPS or not.
+func (c Cookies) SessionNameFor(https bool) string {
+	switch {
+	case !https:
+		return c.SessionName
+	case c.Domain != "":
+		return "__Secure-" + c.SessionName
+	default:
 		return "__Host-" + c.SessionName
 	}
-	return c.SessionName
+}
+
+// setSession sets (or, with maxAge < 0, removes) the session cookie, with the Domain when set.
+func (c Cookies) setSession(w http.ResponseWriter, r *http.Request, value string, maxAge time.Duration) {
+	ck := newCookie(r, c.sessionName(r), value, "/", maxAge)
+	ck.Domain = c.Domain
+	http.SetCookie(w, ck)
 }
 
 func refreshCookieName(r *http.Request) string {
@@ -43,6 +61,10 @@ func deviceCookieName(r *http.Request) string {
 }
 
 func setCookie(w http.ResponseWriter, r *http.Request, name, value, path string, maxAge time.Duration) {
+	http.SetCookie(w, newCookie(r, name, value, path, maxAge))
+}
+
+func newCookie(r *http.Request, name, value, path string, maxAge time.Duration) *http.Cookie {
 	ck := &http.Cookie{Name: name, Value: value, Path: path, HttpOnly: true, Secure: middleware.IsHTTPS(r), SameSite: http.SameSiteLaxMode}
 	switch {
 	case maxAge < 0:
@@ -50,7 +72,7 @@ func setCookie(w http.ResponseWriter, r *http.Request, name, value, path string,
 	case maxAge > 0:
 		ck.MaxAge = int(maxAge / time.Second)
 	}
-	http.SetCookie(w, ck)
+	return ck
 }
 
 func cookieValue(r *http.Request, name string) string {
@@ -62,7 +84,7 @@ func cookieValue(r *http.Request, name string) string {
 
 // clearAuthCookies removes the session and refresh cookies (not the device cookie).
 func (c Cookies) clear(w http.ResponseWriter, r *http.Request) {
-	setCookie(w, r, c.sessionName(r), "", "/", -1)
+	c.setSession(w, r, "", -1)
 	setCookie(w, r, refreshCookieName(r), "", refreshPath, -1)
 }
 

@@ -61,7 +61,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	if s.Remember {
 		sessionAge = s.AbsoluteExp.Sub(h.Now())
 	}
-	setCookie(w, r, h.Cookies.sessionName(r), res.Cookie, "/", sessionAge)
+	h.Cookies.setSession(w, r, res.Cookie, sessionAge)
 	setCookie(w, r, refreshCookieName(r), res.Tokens.RefreshToken, refreshPath, h.RefreshTTL)
 	setCookie(w, r, deviceCookieName(r), s.DeviceID, "/", deviceMaxAge)
 	system := req.System
