@@ -34,7 +34,7 @@ const (
 	DefaultMaxDelay     = time.Hour
 	DefaultTimeout      = 10 * time.Second
 	DefaultConcurrency  = 16
-	DefaultPerSystem    = 4
+	DefaultPerSystem    = 8
 	DefaultPollEvery    = time.Second
 	DefaultRefreshEvery = 5 * time.Second
 	// TokenTTL is the lifetime of a logout token: it is made fresh for every attempt.
@@ -68,12 +68,15 @@ type Service struct {
 	MaxDelay     time.Duration // cap of the retry delay; 0 means 1 h
 	Timeout      time.Duration // of one POST; 0 means 10 s
 	Concurrency  int           // deliveries in flight at once; 0 means 16
-	PerSystem    int           // of which at most this many to one system; 0 means 4
+	PerSystem    int           // of which at most this many to one system; 0 means 8
 	PollEvery    time.Duration // how often an idle worker looks for work; 0 means 1 s
 	RefreshEvery time.Duration // how stale the list of systems may be; 0 means 5 s
 	// Visibility hides a dequeued notice from other workers; 0 means Timeout + 20 s. It must
 	// exceed the time one attempt takes, or a slow attempt is made twice.
 	Visibility time.Duration
+
+	// settled, when set (tests), is told of every attempt once its outcome is written.
+	settled func(system, outcome string)
 
 	once   sync.Once
 	kick   chan struct{}
@@ -89,8 +92,13 @@ func (s *Service) init() {
 			s.Log = slog.New(slog.DiscardHandler)
 		}
 		if s.Client == nil {
+			tr := http.DefaultTransport.(*http.Transport).Clone()
+			// Keep a connection per drainer: the default of 2 idle ones per host would make
+			// every other delivery to a busy system dial anew.
+			tr.MaxIdleConnsPerHost = or(s.PerSystem, DefaultPerSystem)
 			s.Client = &http.Client{
-				Timeout: s.timeout(),
+				Transport: tr,
+				Timeout:   s.timeout(),
 				CheckRedirect: func(*http.Request, []*http.Request) error {
 					return http.ErrUseLastResponse
 				},

@@ -18,76 +18,108 @@ import (
 )
 
 // Run delivers queued notices until ctx ends, then waits for the deliveries in flight. It may
-// run on every node at once. Each round it takes notices from every system's queue in turn —
-// at most PerSystem in flight per system and Concurrency in all, so that one system that hangs
-// does not hold up the others — and when there is nothing to take it waits for a notice queued
-// by this process, a delivery to end, or PollEvery (notices queued by other nodes, retries
-// coming due).
+// run on every node at once.
+//
+// Each system with work has drainers: goroutines that take its notices one by one and deliver
+// them, at most PerSystem per system and Concurrency in all, so that one system that hangs does
+// not hold up the others. An idle system is probed by one drainer when this process queued a
+// notice and every PollEvery (notices queued by other nodes, retries coming due); a drainer that
+// finds work asks for more drainers of its system, and ends when the queue has nothing visible.
 func (s *Service) Run(ctx context.Context) {
 	s.init()
 	total := or(s.Concurrency, DefaultConcurrency)
 	per := or(s.PerSystem, DefaultPerSystem)
 	slots := make(chan struct{}, total)
+	changed := make(chan struct{}, 1) // a drainer found work or ended
+	signal := func() {
+		select {
+		case changed <- struct{}{}:
+		default:
+		}
+	}
 	var mu sync.Mutex
 	inflight := map[string]int{}
+	hot := map[string]bool{}
 	var wg sync.WaitGroup
 	defer wg.Wait()
+
+	drain := func(sys *domain.System) {
+		defer func() {
+			mu.Lock()
+			inflight[sys.ID]--
+			mu.Unlock()
+			<-slots
+			signal()
+			wg.Done()
+		}()
+		for ctx.Err() == nil {
+			msg, err := s.Queue.Dequeue(ctx, QueueName(sys.ID), s.visibility())
+			if err != nil || msg == nil {
+				if err != nil && ctx.Err() == nil {
+					s.Log.ErrorContext(ctx, "single logout: cannot read the queue", "system", sys.ID, "err", err)
+				}
+				mu.Lock()
+				hot[sys.ID] = false
+				mu.Unlock()
+				return
+			}
+			mu.Lock()
+			warm := hot[sys.ID]
+			hot[sys.ID] = true
+			mu.Unlock()
+			if !warm {
+				signal() // more drainers may join
+			}
+			s.deliver(context.WithoutCancel(ctx), sys, msg)
+		}
+	}
 
 	poll := time.NewTicker(or(s.PollEvery, DefaultPollEvery))
 	defer poll.Stop()
 	var lastStats time.Time
+	probe := true
 	for ctx.Err() == nil {
 		systems := s.targets(ctx)
 		if now := s.now(); now.Sub(lastStats) >= or(s.RefreshEvery, DefaultRefreshEvery) {
 			s.refreshGauges(ctx, systems)
 			lastStats = now
 		}
-		took := 0
+		complete := true // every system got the drainers it wanted
 	round:
 		for _, sys := range systems {
-			for {
-				mu.Lock()
-				busy := inflight[sys.ID]
-				mu.Unlock()
-				if busy >= per {
-					break
-				}
+			mu.Lock()
+			n, want := inflight[sys.ID], 0
+			switch {
+			case hot[sys.ID]:
+				want = per
+			case probe:
+				want = 1
+			}
+			mu.Unlock()
+			for ; n < want; n++ {
 				select {
 				case slots <- struct{}{}:
 				default:
-					break round // every slot is busy: wait for one to free
+					complete = false
+					break round // every slot is busy: a drainer that ends signals
 				}
-				msg, err := s.Queue.Dequeue(ctx, QueueName(sys.ID), s.visibility())
-				if err != nil || msg == nil {
-					<-slots
-					if err != nil && ctx.Err() == nil {
-						s.Log.ErrorContext(ctx, "single logout: cannot read the queue", "system", sys.ID, "err", err)
-					}
-					break
-				}
-				took++
 				mu.Lock()
 				inflight[sys.ID]++
 				mu.Unlock()
 				wg.Add(1)
-				go func(sys *domain.System, msg *store.Message) {
-					defer wg.Done()
-					s.deliver(context.WithoutCancel(ctx), sys, msg)
-					mu.Lock()
-					inflight[sys.ID]--
-					mu.Unlock()
-					<-slots
-					s.notify()
-				}(sys, msg)
+				go drain(sys)
 			}
 		}
-		if took > 0 {
-			continue // there may be more
+		if complete {
+			probe = false // a probe owed to an idle system waits for a free slot
 		}
 		select {
 		case <-ctx.Done():
 		case <-s.kick:
+			probe = true
 		case <-poll.C:
+			probe = true
+		case <-changed:
 		}
 	}
 }
@@ -130,6 +162,7 @@ func (s *Service) deliver(ctx context.Context, sys *domain.System, msg *store.Me
 	q := QueueName(sys.ID)
 	var n Notice
 	if err := json.Unmarshal(msg.Body, &n); err != nil || n.SID == "" || n.JTI == "" {
+		s.Metrics.attempt(sys.ID, OutcomeDead, 0)
 		s.settle(ctx, sys.ID, msg, OutcomeDead, 0, fmt.Sprintf("the notice is corrupt: %v", err))
 		return
 	}
@@ -144,6 +177,7 @@ func (s *Service) deliver(ctx context.Context, sys *domain.System, msg *store.Me
 		}
 		s.Metrics.attempt(sys.ID, OutcomeDelivered, took)
 		s.Metrics.delivered(sys.ID, s.now().Sub(msg.EnqueuedAt))
+		s.tell(sys.ID, OutcomeDelivered)
 		return
 	}
 	reason := err.Error()
@@ -173,6 +207,13 @@ func (s *Service) settle(ctx context.Context, system string, msg *store.Message,
 	// Not found: another node took the message after its visibility ended and settled it.
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		s.Log.ErrorContext(ctx, "single logout: cannot settle a delivery", "system", system, "err", err)
+	}
+	s.tell(system, outcome)
+}
+
+func (s *Service) tell(system, outcome string) {
+	if s.settled != nil {
+		s.settled(system, outcome)
 	}
 }
 
