@@ -94,6 +94,7 @@ func newRoot(env Env) *cobra.Command {
 	root.AddCommand(
 		serveCmd(ce), migrateCmd(ce), configCmd(ce), versionCmd(ce),
 		userCmd(ce), roleCmd(ce), systemCmd(ce), importCmd(ce), keysCmd(ce),
+		demoCmd(ce),
 	)
 	return root
 }
