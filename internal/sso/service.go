@@ -29,7 +29,8 @@ type Users interface {
 
 // Service issues and redeems one-time tickets and answers sub-systems about their users. Set
 // the fields before first use; Now and Rand default to time.Now and crypto/rand. A Service is
-// safe for concurrent use and holds no state of its own besides the entropy lock.
+// safe for concurrent use; besides the entropy lock it keeps only a cache of systems, read
+// again after two seconds.
 type Service struct {
 	KV       store.Values
 	Systems  Systems
@@ -44,11 +45,13 @@ type Service struct {
 	Now       func() time.Time
 	Rand      io.Reader
 
-	randMu sync.Mutex
+	randMu  sync.Mutex
+	systems systemCache
 }
 
-// AuditTicketRedeemed is the audit event of a successful ticket validation.
-const AuditTicketRedeemed = "sso.ticket_redeemed"
+// AuditSystemJoined is the audit event of a system's first sign-in to a session through a
+// ticket.
+const AuditSystemJoined = "sso.system_joined"
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
@@ -92,7 +95,7 @@ func (s *Service) Authorize(ctx context.Context, k Kind, systemID, redirectURI s
 	if !domain.ValidSystemID(systemID) {
 		return nil, fieldError("system", "is not a registered system")
 	}
-	sys, err := s.Systems.SystemByID(ctx, systemID)
+	sys, err := s.system(ctx, systemID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, fieldError("system", "is not a registered system")
 	}
@@ -225,8 +228,13 @@ func (s *Service) Redeem(ctx context.Context, req RedeemRequest) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Sessions.Join(ctx, sess.ID, rec.S); err != nil {
-		return nil, err
+	// A system's first sign-in to a session is the event worth an audit line; later tickets of
+	// the same pair (a sub-system's own session expired, a new tab) only repeat it.
+	_, joined := slices.BinarySearch(sess.Systems, rec.S)
+	if !joined {
+		if err := s.Sessions.Join(ctx, sess.ID, rec.S); err != nil {
+			return nil, err
+		}
 	}
 	eff := id.Effective(rec.S)
 	aud := []string{rec.S}
@@ -239,10 +247,11 @@ func (s *Service) Redeem(ctx context.Context, req RedeemRequest) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, domain.AuditEvent{Type: AuditTicketRedeemed, ActorID: id.User.ID, SubjectID: id.User.ID,
-		SystemID: rec.S, SessionID: sess.ID, IP: req.Client.IP, UserAgent: req.Client.UserAgent,
-		Details: map[string]string{"kind": string(rec.K)}})
-	if i, found := slices.BinarySearch(sess.Systems, rec.S); !found {
+	if !joined {
+		s.audit(ctx, domain.AuditEvent{Type: AuditSystemJoined, ActorID: id.User.ID, SubjectID: id.User.ID,
+			SystemID: rec.S, SessionID: sess.ID, IP: req.Client.IP, UserAgent: req.Client.UserAgent,
+			Details: map[string]string{"kind": string(rec.K)}})
+		i, _ := slices.BinarySearch(sess.Systems, rec.S)
 		sess.Systems = slices.Insert(sess.Systems, i, rec.S) // as Join stored it
 	}
 	return &Result{User: id.User, Effective: eff, Session: sess, Tokens: auth.Tokens{

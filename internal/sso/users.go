@@ -42,7 +42,7 @@ func (s *Service) UserInfo(ctx context.Context, accessToken string) (*UserInfo, 
 	if len(claims.Audience) != 1 || claims.Audience[0] != aud {
 		return nil, errNotSystemToken
 	}
-	if _, err := s.Systems.SystemByID(ctx, aud); err != nil {
+	if _, err := s.system(ctx, aud); err != nil {
 		if errors.Is(err, domain.ErrNotFound) {
 			return nil, errNotSystemToken
 		}
