@@ -1,13 +1,60 @@
 package app
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
 
-// The CAS 3.0 face on the SSO engine. This file is the one place that wires it; its owner
-// fills in both functions.
+	"github.com/gatehouse/gatehouse/internal/httpapi/authapi"
+	"github.com/gatehouse/gatehouse/internal/httpapi/cas"
+	"github.com/gatehouse/gatehouse/internal/sso"
+)
+
+// The CAS 3.0 face on the SSO engine. This file is the one place that wires it.
+
+// casParts holds the CAS services of each Core. Core's fields belong to core.go; until it has
+// one for them, buildCAS records them here and casOf looks them up.
+var casParts sync.Map // *Core → *casServices
+
+type casServices struct {
+	sso     *sso.Service
+	tickets *cas.TicketLog
+}
+
+func (c *Core) casOf() *casServices {
+	v, _ := casParts.Load(c)
+	s, _ := v.(*casServices)
+	return s
+}
 
 // buildCAS assembles the CAS services over the core (called at the end of Core.build, after
-// buildSSO).
-func (c *Core) buildCAS(opts Options) {}
+// buildSSO): the ticket engine over the same stores as the SSO face, and the ticket log whose
+// end hook sends the SAML LogoutRequests of CAS single logout.
+func (c *Core) buildCAS(opts Options) {
+	tickets := &cas.TicketLog{KV: c.KV, Systems: c.SQL, Log: opts.Logger, Now: opts.Now, Rand: opts.Rand,
+		Timeout: c.Config.Logout.Timeout}
+	casParts.Store(c, &casServices{
+		sso: &sso.Service{
+			KV: c.KV, Systems: c.SQL, Users: c.SQL, Audit: c.SQL,
+			Sessions: c.Auth.Sessions, Authz: c.Auth.Authz, Access: c.Auth.Access, Refresh: c.Auth.Refresh,
+			TicketTTL: c.Config.SSO.TicketTTL, Now: opts.Now, Rand: opts.Rand,
+		},
+		tickets: tickets,
+	})
+	c.Auth.Sessions.OnEnd = append(c.Auth.Sessions.OnEnd, tickets.OnEnd)
+}
 
 // mountCAS registers the /cas/ routes (called by App.routes).
-func (a *App) mountCAS(mux *http.ServeMux) {}
+func (a *App) mountCAS(mux *http.ServeMux) {
+	base := ""
+	if u, err := url.Parse(a.Config.BaseURL()); err == nil {
+		base = strings.TrimSuffix(u.Path, "/")
+	}
+	parts := a.casOf()
+	(&cas.Handler{
+		SSO: parts.sso, Auth: a.Auth, Systems: a.SQL, Tickets: parts.tickets,
+		Cookies:  authapi.Cookies{SessionName: a.Config.Session.CookieName},
+		BasePath: base, Now: a.opts.Now,
+	}).Mount(mux)
+}

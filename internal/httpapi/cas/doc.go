@@ -1,0 +1,19 @@
+// Package cas is the CAS Protocol 3.0 face of Gatehouse's SSO engine, so that existing CAS
+// clients work unchanged: /cas/login (service, renew, gateway), /cas/validate (CAS 1.0),
+// /cas/serviceValidate and /cas/p3/serviceValidate (XML, or JSON with format=JSON, with the
+// user's attributes), /cas/logout, and the back-channel SAML LogoutRequest that tells a CAS
+// service when a session it joined has ended.
+//
+// It owns no tickets: service tickets are the engine's (internal/sso, kind "cas", "ST-"
+// prefix), issued only for a service that is exactly a registered redirect URI of a system
+// allowed the "cas" protocol, and redeemed once (even a failed attempt uses the ticket up).
+// It owns two small records in the session store, both under the session's hash tag:
+//
+//	cas:{SID}            the set of "systemID|ST-…" issued in the session, for single logout
+//	casnew:{SID}:ST-…    present while a ticket issued right after a sign-in is unvalidated
+//
+// It decodes requests, calls the engine, and hands results to one writer per format; it never
+// builds XML by string concatenation, never redirects to a service it has not matched, and
+// holds no user data of its own. The single-logout notices are delivered in the background
+// with a few retries; they are not on the durable queue of internal/slo.
+package cas
