@@ -17,6 +17,11 @@ wait_port() { for _ in $(seq 1 100); do port_open "$1" && return 0; sleep 0.1; d
 run_dir="${TMPDIR:-/tmp}/gatehouse-services"
 mkdir -p "$run_dir"
 
+# nginx (Debian's package has auth_request) and Caddy, for the gateway integration tests, which
+# run their own instances on random ports: installed only, never started here.
+have nginx || apt_install nginx
+have caddy || apt_install caddy
+
 # Redis (standalone).
 have redis-server || apt_install redis-server redis-tools
 if ! port_open 6379; then
