@@ -136,6 +136,21 @@ func TestSSOFlow(t *testing.T) {
 			t.Fatalf("gamma kept a session it never joined alive: %s", e.Data)
 		}
 
+		// Refresh through the SSO face: a new pair, the access token again for A alone. B cannot
+		// use A's refresh token, and its attempt changes nothing.
+		expect(t, sysB.do("POST", "/sso/refresh", map[string]string{"refresh_token": dA.RefreshToken}), 401, codeTokenInvalid, "B refreshes A's token")
+		e = sysA.do("POST", "/sso/refresh", map[string]string{"refresh_token": dA.RefreshToken})
+		expect(t, e, 200, 0, "refresh at /sso/refresh")
+		var rf validateData
+		e.decode(t, &rf)
+		if rf.RefreshToken == "" || rf.RefreshToken == dA.RefreshToken || rf.SID != dA.SID || strings.Join(rf.Roles, ",") != "READER" {
+			t.Fatalf("refresh %s", e.Data)
+		}
+		if aud := audienceOf(t, rf.AccessToken); !slices.Equal(aud, []string{"alpha"}) {
+			t.Fatalf("refreshed audience %v", aud)
+		}
+		rt := rf.RefreshToken
+
 		// A ticket issued before logout, redeemed after it.
 		late := ticketFor(t, br, "alpha", ssoRedirectA)
 
@@ -146,10 +161,11 @@ func TestSSOFlow(t *testing.T) {
 		}
 		e = api.do("GET", "/sso/userinfo", nil)
 		expect(t, e, 401, codeSessionEnded, "userinfo after logout")
-		e = srv.client("198.51.100.9", "subsystem/1").do("POST", "/api/auth/refresh", map[string]string{"refresh_token": dA.RefreshToken})
+		e = srv.client("198.51.100.9", "subsystem/1").do("POST", "/api/auth/refresh", map[string]string{"refresh_token": rt})
 		if e.Code == 0 {
 			t.Fatalf("A's refresh token works after logout: %s", e.Data)
 		}
+		expect(t, sysA.do("POST", "/sso/refresh", map[string]string{"refresh_token": rt}), 401, codeTokenInvalid, "/sso/refresh after logout")
 		e = sysA.validate(late, ssoRedirectA)
 		expect(t, e, 401, codeSessionEnded, "ticket after logout")
 		e = sysA.do("POST", "/sso/touch", map[string]string{"sid": dA.SID})

@@ -194,3 +194,41 @@ func (h *Handler) touch(w http.ResponseWriter, r *http.Request) {
 	}
 	respond.OK(w, r, out)
 }
+
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+type refreshJSON struct {
+	AccessToken  string   `json:"access_token"`
+	TokenType    string   `json:"token_type"`
+	ExpiresIn    int      `json:"expires_in"`
+	RefreshToken string   `json:"refresh_token"`
+	Roles        []string `json:"roles"`
+	Permissions  []string `json:"permissions"`
+	SID          string   `json:"sid"`
+}
+
+// refresh rotates a system's refresh token into a new pair whose access token is, again, for
+// that system alone.
+func (h *Handler) refresh(w http.ResponseWriter, r *http.Request) {
+	noStore(w)
+	sys, ok := h.system(w, r)
+	if !ok {
+		return
+	}
+	var req refreshRequest
+	if err := respond.DecodeJSON(w, r, &req); err != nil {
+		respond.Error(w, r, err)
+		return
+	}
+	res, err := h.SSO.RefreshTokens(r.Context(), sys.ID, req.RefreshToken, client(r))
+	if err != nil {
+		respond.Error(w, r, err)
+		return
+	}
+	t := res.Tokens
+	respond.OK(w, r, refreshJSON{AccessToken: t.AccessToken, TokenType: "Bearer",
+		ExpiresIn: int(t.AccessExpiresAt.Sub(h.Now()).Round(time.Second) / time.Second), RefreshToken: t.RefreshToken,
+		Roles: nonNil(res.Effective.Roles), Permissions: nonNil(res.Effective.Permissions.Codes()), SID: res.SessionID})
+}

@@ -1,6 +1,6 @@
 // Package ssoapi is the HTTP face of browser single sign-on for sub-systems: /sso/login (the
-// redirect with a one-time ticket), /sso/validate, /sso/userinfo, /sso/users/{id}, /sso/touch,
-// /sso/logout, and the minimal login page /login with its static script and style.
+// redirect with a one-time ticket), /sso/validate, /sso/refresh, /sso/userinfo, /sso/users/{id},
+// /sso/touch, /sso/logout, and the minimal login page /login with its static script and style.
 //
 // It decodes requests, calls the engine (internal/sso and internal/auth) and writes answers:
 // JSON envelopes through internal/httpapi/respond for sub-systems' servers, HTML pages through

@@ -48,6 +48,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /sso/userinfo", h.userinfo)
 	mux.HandleFunc("GET /sso/users/{id}", h.user)
 	mux.HandleFunc("POST /sso/touch", h.touch)
+	mux.HandleFunc("POST /sso/refresh", h.refresh)
 	mux.HandleFunc("GET /sso/logout", h.logout)
 	mux.Handle("POST /sso/logout", h.csrf.Handler(http.HandlerFunc(h.logout)))
 	mux.HandleFunc("GET /login", h.loginPage)
