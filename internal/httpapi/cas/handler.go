@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
@@ -31,6 +32,36 @@ type Handler struct {
 	// BasePath is the path of the public URL ("" at the root, else "/prefix").
 	BasePath string
 	Now      func() time.Time
+
+	list systemList
+}
+
+// systemList keeps the list of systems for a short while: every login and validation looks
+// the service up among all systems, and the list changes only by an administrator's act.
+type systemList struct {
+	mu     sync.Mutex
+	at     time.Time
+	all    []*domain.System // sorted by id; shared, never modified
+	loaded bool
+}
+
+// systemsMaxAge is how long a registration change may take to reach the CAS face.
+const systemsMaxAge = 2 * time.Second
+
+func (h *Handler) systems(ctx context.Context) ([]*domain.System, error) {
+	h.list.mu.Lock()
+	defer h.list.mu.Unlock()
+	now := h.Now()
+	if h.list.loaded && now.Sub(h.list.at) >= 0 && now.Sub(h.list.at) < systemsMaxAge {
+		return h.list.all, nil
+	}
+	all, err := h.Systems.ListSystems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(all, func(a, b *domain.System) int { return strings.Compare(a.ID, b.ID) })
+	h.list.all, h.list.at, h.list.loaded = all, now, true
+	return all, nil
 }
 
 // Mount registers the routes of CAS Protocol 3.0 §2.
@@ -52,16 +83,16 @@ const maxServiceLen = 2048
 // protocol, in the order of their ids, the first with a registered redirect URI equal to
 // service as parsed URLs (domain.System.RedirectURIMatches: no prefixes, no wildcards, no
 // tricks with '@', backslashes or encoded dots). Issue and validation use the same rule, so a
-// ticket is always redeemed for the system it was issued to. None is invalid_input.
+// ticket is always redeemed for the system it was issued to. None is invalid_input. The list
+// is at most systemsMaxAge old.
 func (h *Handler) findService(ctx context.Context, service string) (*domain.System, error) {
 	if service == "" || len(service) > maxServiceLen || domain.ValidateRedirectURI(service) != "" {
 		return nil, errUnknownService
 	}
-	all, err := h.Systems.ListSystems(ctx)
+	all, err := h.systems(ctx)
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(all, func(a, b *domain.System) int { return strings.Compare(a.ID, b.ID) })
 	for _, sys := range all {
 		if sys.AllowsProtocol(domain.ProtocolCAS) && sys.RedirectURIMatches(service) {
 			return sys, nil
