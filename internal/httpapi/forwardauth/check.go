@@ -23,6 +23,8 @@ const (
 	AuthHeaderPrefix  = "X-Auth-"
 )
 
+var identityHeaders = []string{HeaderUser, HeaderUserID, HeaderRoles, HeaderPermissions, HeaderSession}
+
 // Original is the request a proxy asks about.
 type Original struct {
 	Method string

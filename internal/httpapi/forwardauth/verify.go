@@ -54,7 +54,15 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) {
 	}
 	switch res.Verdict {
 	case gateway.Allow:
-		SetIdentity(w.Header(), res)
+		h := w.Header()
+		SetIdentity(h, res)
+		// Every identity header is present, empty when unknown: proxies that copy a header
+		// the answer lacks may otherwise pass on something else (Caddy 2.6 its placeholder).
+		for _, name := range identityHeaders {
+			if _, ok := h[name]; !ok {
+				h[name] = []string{""}
+			}
+		}
 		w.WriteHeader(http.StatusOK)
 	case gateway.NeedLogin:
 		login := h.Checker.LoginRedirect(o)
