@@ -26,7 +26,7 @@ type sdkSystem struct {
 	http   *httptest.Server
 
 	mu      sync.Mutex
-	logouts []string // logout tokens received at the back-channel receiver, in order
+	logouts []string // logout tokens the back-channel receiver has acted on, in order
 }
 
 // startSDKSystem registers a system at the center (callback, "/" after sign-out, back-channel
@@ -77,13 +77,13 @@ func startSDKSystem(t *testing.T, srv *server, id, host string, cfg gatehouse.Co
 	})))
 	h := s.client.Middleware(mux)
 	ts.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
 		if r.URL.Path == "/sso/backchannel-logout" && r.Method == http.MethodPost {
-			r.ParseForm()
+			// Recorded once the receiver has acted on it (the form is parsed by then).
 			s.mu.Lock()
 			s.logouts = append(s.logouts, r.PostForm.Get("logout_token"))
 			s.mu.Unlock()
 		}
-		h.ServeHTTP(w, r)
 	})
 	ts.Start()
 	t.Cleanup(ts.Close)

@@ -156,7 +156,7 @@ func TestSDKTouchEndsDeadSession(t *testing.T) {
 // BearerMiddleware, not another's, and stops passing once the back-channel ended its sid.
 func TestSDKBearer(t *testing.T) {
 	srv := startServer(t, backends[0], nil)
-	a := startSDKSystem(t, srv, "shop", "127.0.0.1", gatehouse.Config{})
+	a := startSDKSystem(t, srv, "shop", "127.0.0.1", gatehouse.Config{BearerPermissions: true})
 	br := newSDKBrowser(t)
 	br.get(a.base + "/")
 	signIn(t, br, srv.URL(), "danny", "danny123")
@@ -164,7 +164,7 @@ func TestSDKBearer(t *testing.T) {
 	// Ask the center for a ticket for A by hand and redeem it for an access token of A.
 	tok := accessTokenFor(t, srv, br, a)
 	u, err := a.client.VerifyAccessToken(context.Background(), tok)
-	if err != nil || u.Username != "danny" || !u.HasRole("EDITOR") {
+	if err != nil || u.Username != "danny" || !u.HasRole("EDITOR") || !u.Can("shop:article:edit") || u.Can("shop:user:delete") {
 		t.Fatalf("access token of A: %v %+v", err, u)
 	}
 	other := startSDKSystem(t, srv, "cms", "localhost", gatehouse.Config{})

@@ -41,8 +41,11 @@ type Config struct {
 	// RevokedFor is how long an ended sid is remembered for BearerMiddleware; default 24 h
 	// (longer than any access token of the center lives).
 	RevokedFor time.Duration
-	Logger     *slog.Logger     // default: discard
-	Now        func() time.Time // default time.Now
+	// BearerPermissions makes BearerMiddleware ask the center for the permissions of a token's
+	// user (GET /sso/userinfo, once per token); without it Bearer users have roles only.
+	BearerPermissions bool
+	Logger            *slog.Logger     // default: discard
+	Now               func() time.Time // default time.Now
 }
 
 // Client is a sub-system's connection to the center. It is safe for concurrent use.
@@ -53,6 +56,8 @@ type Client struct {
 	basePath string // BaseURL's path without a trailing slash
 	secure   bool
 	keys     *keyCache
+	infos    infoCache    // Bearer users by token id (BearerPermissions)
+	touches  touchLimiter // in-process bound on touches per session
 	log      *slog.Logger
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -85,7 +86,8 @@ func (c *Client) currentUser(w http.ResponseWriter, r *http.Request) (*User, err
 		c.clearSession(w)
 		return nil, nil
 	}
-	if now.Sub(s.TouchedAt) >= c.cfg.TouchEvery && (c.cfg.Passive == nil || !c.cfg.Passive(r)) {
+	if now.Sub(s.TouchedAt) >= c.cfg.TouchEvery && (c.cfg.Passive == nil || !c.cfg.Passive(r)) &&
+		c.touches.claim(id, now, c.cfg.TouchEvery) {
 		alive, exp, err := c.Touch(ctx, s.User.SessionID)
 		var ce *CenterError
 		switch {
@@ -95,7 +97,8 @@ func (c *Client) currentUser(w http.ResponseWriter, r *http.Request) (*User, err
 			c.clearSession(w)
 			return nil, nil
 		case err != nil:
-			// The center is unreachable: keep the local session and try again next request.
+			// The center is unreachable: keep the local session; the next touch is due after
+			// TouchEvery.
 			c.log.Warn("gatehouse: touch failed", "err", err)
 		default:
 			s.TouchedAt = now
@@ -238,4 +241,32 @@ func (c *Client) logout(w http.ResponseWriter, r *http.Request) {
 func (c *Client) CenterLogoutURL() string {
 	q := url.Values{"system": {c.cfg.SystemID}, "redirect_uri": {c.cfg.AfterLogoutURL}}
 	return c.cfg.CenterURL + "/sso/logout?" + q.Encode()
+}
+
+// touchLimiter lets one request per session and TouchEvery in this process touch the center,
+// so that a burst of requests of one session, all seeing the same stale TouchedAt, makes one
+// call.
+type touchLimiter struct {
+	mu   sync.Mutex
+	last map[string]time.Time
+}
+
+func (l *touchLimiter) claim(id string, now time.Time, every time.Duration) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t, ok := l.last[id]; ok && now.Sub(t) < every {
+		return false
+	}
+	if l.last == nil {
+		l.last = map[string]time.Time{}
+	}
+	if len(l.last) >= maxInfos {
+		for k, t := range l.last {
+			if now.Sub(t) >= every {
+				delete(l.last, k)
+			}
+		}
+	}
+	l.last[id] = now
+	return true
 }

@@ -106,6 +106,10 @@ func TestTouch(t *testing.T) {
 	}
 	center.broken.Store(false)
 	center.alive.Store(false)
+	if rec := get(); rec.Code != 200 {
+		t.Fatalf("a failed touch is retried after TouchEvery, not at once: %d", rec.Code)
+	}
+	now = now.Add(2 * time.Minute)
 	if rec := get(); rec.Code != http.StatusFound || !strings.HasPrefix(rec.Header().Get("Location"), center.URL+"/sso/login?") {
 		t.Fatalf("dead global session: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
