@@ -20,10 +20,11 @@ import (
 // sdkSystem is a sub-system protected by the public SDK, served by httptest on 127.0.0.1 and
 // addressed under the host name its base URL gives.
 type sdkSystem struct {
-	id     string
-	base   string
-	client *gatehouse.Client
-	http   *httptest.Server
+	id      string
+	base    string
+	client  *gatehouse.Client
+	http    *httptest.Server
+	handler http.Handler
 
 	mu      sync.Mutex
 	logouts []string // logout tokens the back-channel receiver has acted on, in order
@@ -76,7 +77,7 @@ func startSDKSystem(t *testing.T, srv *server, id, host string, cfg gatehouse.Co
 		io.WriteString(w, "admin")
 	})))
 	h := s.client.Middleware(mux)
-	ts.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r)
 		if r.URL.Path == "/sso/backchannel-logout" && r.Method == http.MethodPost {
 			// Recorded once the receiver has acted on it (the form is parsed by then).
@@ -85,9 +86,24 @@ func startSDKSystem(t *testing.T, srv *server, id, host string, cfg gatehouse.Co
 			s.mu.Unlock()
 		}
 	})
+	ts.Config.Handler = s.handler
 	ts.Start()
-	t.Cleanup(ts.Close)
+	t.Cleanup(func() { s.http.Close() })
 	return s
+}
+
+// stop takes the system off the network; restart brings it back on the same address with the
+// same client and sessions.
+func (s *sdkSystem) stop() { s.http.Close() }
+
+func (s *sdkSystem) restart(t *testing.T) {
+	t.Helper()
+	ln, err := net.Listen("tcp", s.http.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.http = &httptest.Server{Listener: ln, Config: &http.Server{Handler: s.handler}}
+	s.http.Start()
 }
 
 func boolWord(b bool) string {

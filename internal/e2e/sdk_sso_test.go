@@ -118,6 +118,34 @@ func TestSDKSingleSignOn(t *testing.T) {
 	}
 }
 
+// TestSDKLogoutReachesSystemThatWasDown: B is off the network when the user signs out at A;
+// the center keeps B's logout and delivers it once B is back, and B's session ends then.
+func TestSDKLogoutReachesSystemThatWasDown(t *testing.T) {
+	srv := startServer(t, backends[0], nil)
+	a := startSDKSystem(t, srv, "shop", "127.0.0.1", gatehouse.Config{})
+	bb := startSDKSystem(t, srv, "cms", "localhost", gatehouse.Config{TouchEvery: time.Hour})
+	br := newSDKBrowser(t)
+	br.get(a.base + "/")
+	signIn(t, br, srv.URL(), "danny", "danny123")
+	if _, _, body := br.get(a.base + "/"); !strings.HasPrefix(body, "user=danny") {
+		t.Fatalf("A: %q", body)
+	}
+	if _, _, body := br.get(bb.base + "/"); !strings.HasPrefix(body, "user=danny") {
+		t.Fatalf("B: %q", body)
+	}
+	bb.stop()
+	br.get(a.base + "/sso/logout")
+	waitFor(func() bool { return len(a.received()) > 0 })
+	if len(bb.received()) != 0 {
+		t.Fatal("B received a logout while it was down")
+	}
+	bb.restart(t)
+	waitFor(func() bool { return len(bb.received()) > 0 })
+	if resp := br.getNoFollow(bb.base + "/"); resp.StatusCode != http.StatusFound {
+		t.Fatalf("B after the late logout: %d, want a redirect to sign in", resp.StatusCode)
+	}
+}
+
 // TestSDKTouchEndsDeadSession: without any back-channel (A has no logout URL registered), A's
 // next touch finds the global session dead and ends the local one.
 func TestSDKTouchEndsDeadSession(t *testing.T) {
