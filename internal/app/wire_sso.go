@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/gatehouse/gatehouse/internal/httpapi/authapi"
 	"github.com/gatehouse/gatehouse/internal/httpapi/ssoapi"
 	"github.com/gatehouse/gatehouse/internal/sso"
 )
@@ -36,7 +35,7 @@ func (a *App) mountSSO(mux *http.ServeMux) {
 	}
 	(&ssoapi.Handler{
 		SSO: a.SSO(), Auth: a.Auth, Systems: a.Identity,
-		Cookies:  authapi.Cookies{SessionName: a.Config.Session.CookieName},
+		Cookies:  a.sessionCookies(), // the same name and Domain as the sign-in API sets
 		BasePath: base, Now: a.opts.Now,
 	}).Mount(mux)
 }
