@@ -132,8 +132,8 @@ func client(r *http.Request) auth.Client {
 	return auth.Client{IP: ip, UserAgent: ua}
 }
 
-// single returns the one value of a query parameter, and false when it is given more than
-// once (two values would leave it to chance which one is checked and which one is used).
+// single reports whether each named query parameter is given at most once (two values would
+// leave it to chance which one is checked and which one is used).
 func single(r *http.Request, names ...string) bool {
 	q := r.URL.Query()
 	for _, n := range names {
