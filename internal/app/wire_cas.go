@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/gatehouse/gatehouse/internal/httpapi/authapi"
 	"github.com/gatehouse/gatehouse/internal/httpapi/cas"
 	"github.com/gatehouse/gatehouse/internal/sso"
 )
@@ -54,7 +53,7 @@ func (a *App) mountCAS(mux *http.ServeMux) {
 	parts := a.casOf()
 	(&cas.Handler{
 		SSO: parts.sso, Auth: a.Auth, Systems: a.SQL, Tickets: parts.tickets,
-		Cookies:  authapi.Cookies{SessionName: a.Config.Session.CookieName},
+		Cookies:  a.sessionCookies(), // the same name and Domain as the sign-in API sets
 		BasePath: base, Now: a.opts.Now,
 	}).Mount(mux)
 }
