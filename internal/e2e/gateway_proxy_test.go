@@ -29,7 +29,7 @@ type echoed struct {
 	Header http.Header
 }
 
-func newEchoUpstream(t *testing.T) *echoUpstream {
+func newEchoUpstream(t testing.TB) *echoUpstream {
 	u := &echoUpstream{release: make(chan struct{})}
 	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {

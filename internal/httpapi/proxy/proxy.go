@@ -105,6 +105,13 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request, rt *gateway.Route)
 		respond.Error(rec, r, domain.Errorf(domain.CodeForbidden, "%s", res.Reason))
 		return
 	}
+	// The server's write timeout bounds Gatehouse's own answers, not a stream or a WebSocket
+	// relayed from upstream; a read timeout would end an upgraded connection too.
+	rc := http.NewResponseController(rec)
+	_ = rc.SetWriteDeadline(time.Time{})
+	if r.Header.Get("Upgrade") != "" {
+		_ = rc.SetReadDeadline(time.Time{})
+	}
 	out := r.Clone(r.Context())
 	forwardauth.SetIdentity(out.Header, res) // strips every incoming X-Auth-* first
 	p.routes[rt].ServeHTTP(rec, out)
