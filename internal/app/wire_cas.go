@@ -28,19 +28,12 @@ func (c *Core) casOf() *casServices {
 }
 
 // buildCAS assembles the CAS services over the core (called at the end of Core.build, after
-// buildSSO): the ticket engine over the same stores as the SSO face, and the ticket log whose
-// end hook sends the SAML LogoutRequests of CAS single logout.
+// buildSSO): the SSO face's ticket engine, and the ticket log whose end hook sends the SAML
+// LogoutRequests of CAS single logout.
 func (c *Core) buildCAS(opts Options) {
 	tickets := &cas.TicketLog{KV: c.KV, Systems: c.SQL, Log: opts.Logger, Now: opts.Now, Rand: opts.Rand,
 		Timeout: c.Config.Logout.Timeout}
-	casParts.Store(c, &casServices{
-		sso: &sso.Service{
-			KV: c.KV, Systems: c.SQL, Users: c.SQL, Audit: c.SQL,
-			Sessions: c.Auth.Sessions, Authz: c.Auth.Authz, Access: c.Auth.Access, Refresh: c.Auth.Refresh,
-			TicketTTL: c.Config.SSO.TicketTTL, Now: opts.Now, Rand: opts.Rand,
-		},
-		tickets: tickets,
-	})
+	casParts.Store(c, &casServices{sso: c.SSO(), tickets: tickets})
 	c.Auth.Sessions.OnEnd = append(c.Auth.Sessions.OnEnd, tickets.OnEnd)
 }
 
