@@ -184,6 +184,13 @@ func (c *Client) callback(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "sign-in failed: the center refused the ticket", http.StatusUnauthorized)
 		return
 	}
+	if old, err := r.Cookie(c.cfg.CookieName); err == nil && old.Value != "" {
+		// A sign-in replaces whatever session the browser held: a new cookie value every time
+		// (no fixation), the old session gone.
+		if err := c.cfg.Store.Delete(r.Context(), sessionKey(old.Value)); err != nil {
+			c.log.Warn("gatehouse: ending the previous local session", "err", err)
+		}
+	}
 	if err := c.openSession(r.Context(), w, v); err != nil {
 		c.log.Error("gatehouse: opening a local session", "err", err)
 		http.Error(w, "sign-in failed", http.StatusServiceUnavailable)
