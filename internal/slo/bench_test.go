@@ -17,7 +17,7 @@ func BenchmarkSingleLogout1000x2(b *testing.B) {
 			f := newFixture(b, be, func(s *Service) {
 				s.BaseDelay, s.MaxDelay, s.PollEvery, s.RefreshEvery = 0, 0, 0, 0 // defaults
 			})
-			f.svc.settled = nil
+			f.svc.Settled = nil
 			crm, wiki := newReceiver(b, &f.jwks, "crm"), newReceiver(b, &f.jwks, "wiki")
 			f.addSystem("crm", crm.srv.URL)
 			f.addSystem("wiki", wiki.srv.URL)

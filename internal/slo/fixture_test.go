@@ -98,7 +98,7 @@ func newFixture(tb testing.TB, b backend, tweak func(*Service)) *fixture {
 	f.svc = &Service{Queue: f.kv, Systems: db, Keys: km, Issuer: issuer, RetryFor: 24 * time.Hour,
 		BaseDelay: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond, PollEvery: 20 * time.Millisecond,
 		RefreshEvery: 50 * time.Millisecond}
-	f.svc.settled = func(system, outcome string) { f.outcomes <- system + "/" + outcome }
+	f.svc.Settled = func(system, outcome string) { f.outcomes <- system + "/" + outcome }
 	if tweak != nil {
 		tweak(f.svc)
 	}

@@ -75,8 +75,9 @@ type Service struct {
 	// exceed the time one attempt takes, or a slow attempt is made twice.
 	Visibility time.Duration
 
-	// settled, when set (tests), is told of every attempt once its outcome is written.
-	settled func(system, outcome string)
+	// Settled, when set, is told of every attempt once its outcome (OutcomeDelivered,
+	// OutcomeRetried, OutcomeDead) is written to the queue: tests wait on it.
+	Settled func(system, outcome string)
 
 	once   sync.Once
 	kick   chan struct{}

@@ -212,8 +212,8 @@ func (s *Service) settle(ctx context.Context, system string, msg *store.Message,
 }
 
 func (s *Service) tell(system, outcome string) {
-	if s.settled != nil {
-		s.settled(system, outcome)
+	if s.Settled != nil {
+		s.Settled(system, outcome)
 	}
 }
 
