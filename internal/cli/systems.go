@@ -11,6 +11,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/app"
 	"github.com/gatehouse/gatehouse/internal/domain"
+	"github.com/gatehouse/gatehouse/internal/slo"
 )
 
 type systemView struct {
@@ -96,10 +97,14 @@ func systemCmd(ce *cmdEnv) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				q, qerr := core.KV.Stats(c.Context(), slo.QueueName(s.ID)) // single-logout deliveries
 				return ce.print(viewSystem(s), func(w io.Writer) {
 					tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 					fmt.Fprintf(tw, "id\t%s\nname\t%s\nlogout url\t%s\nprotocols\t%s\ncreated\t%s\n",
 						s.ID, s.Name, s.LogoutURL, strings.Join(s.Protocols, " "), s.CreatedAt.Format(time.RFC3339))
+					if qerr == nil && core.Config.RedisURL != "" { // an in-process store here is not the server's
+						fmt.Fprintf(tw, "logout deliveries\t%d ready, %d scheduled, %d dead\n", q.Ready, q.Scheduled, q.Dead)
+					}
 					for _, u := range s.RedirectURIs {
 						fmt.Fprintf(tw, "redirect uri\t%s\n", u)
 					}
