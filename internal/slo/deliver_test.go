@@ -256,3 +256,31 @@ func value(t *testing.T, c prometheus.Metric) float64 {
 	t.Fatalf("%v is neither a counter nor a gauge", c.Desc())
 	return 0
 }
+
+// Two nodes run the worker on the same Redis queues: every logout is delivered, and none is
+// accepted twice (a repeat, were there one, would carry the same jti).
+func TestTwoWorkersShareTheQueues(t *testing.T) {
+	f := newFixture(t, backends[1], nil)
+	crm := newReceiver(t, &f.jwks, "crm")
+	f.addSystem("crm", crm.srv.URL)
+	other := &Service{Queue: f.kv, Systems: f.db, Keys: f.svc.Keys, Issuer: issuer, RetryFor: time.Hour,
+		PollEvery: 5 * time.Millisecond}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { other.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	f.run()
+	const n = 300
+	sids := make([]string, n)
+	for i := range sids {
+		sids[i] = f.session("u-1", "crm").ID
+	}
+	endAll(t, f, sids)
+	got := map[string]bool{}
+	for _, c := range crm.collect(n) {
+		got[c.SessionID] = true
+	}
+	if len(got) != n {
+		t.Fatalf("%d sessions heard of, want %d", len(got), n)
+	}
+}
