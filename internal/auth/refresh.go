@@ -10,7 +10,7 @@ import (
 )
 
 func tokenBinding(sess *session.Session, system string, c Client) token.Binding {
-	return token.Binding{SessionID: sess.ID, UserID: sess.UserID, System: system, UserAgent: c.UserAgent, IP: c.IP}
+	return token.Binding{SessionID: sess.ID, UserID: sess.UserID, System: system, Center: true, UserAgent: c.UserAgent, IP: c.IP}
 }
 
 // RefreshTokens rotates a refresh token and signs a new access token. The old refresh token
@@ -19,7 +19,9 @@ func (s *Service) RefreshTokens(ctx context.Context, refreshToken string, c Clie
 	if refreshToken == "" || len(refreshToken) > 512 {
 		return Tokens{}, domain.Errorf(domain.CodeTokenInvalid, "no usable refresh token")
 	}
-	next, fam, err := s.Refresh.Rotate(ctx, refreshToken, c.UserAgent, c.IP)
+	// A sub-system's family (SSO ticket validation) must never mint center tokens; RotateIf
+	// refuses it without changing anything.
+	next, fam, err := s.Refresh.RotateIf(ctx, refreshToken, c.UserAgent, c.IP, func(f *token.Family) bool { return f.Center })
 	if errors.Is(err, token.ErrReuse) {
 		s.audit(ctx, domain.AuditEvent{Type: AuditRefreshReuse, Outcome: "failure", IP: c.IP, UserAgent: c.UserAgent,
 			Reason:    "a rotated refresh token was presented again; its family was revoked",

@@ -33,6 +33,10 @@ type Binding struct {
 	SessionID string // base64url characters only; it becomes part of the token and of keys
 	UserID    string
 	System    string // the system the tokens are for; "" for the center itself
+	// Center marks a family opened by a sign-in at the center itself: only such a family may
+	// mint access tokens for the center's own API. Families handed to sub-systems (SSO ticket
+	// validation) never may, so a sub-system cannot act at the center as the user.
+	Center    bool
 	UserAgent string
 	IP        string // only bound when Refresh.BindIP
 }
@@ -40,6 +44,7 @@ type Binding struct {
 // Family describes a refresh-token family.
 type Family struct {
 	ID, SessionID, UserID, System string
+	Center                        bool // see Binding.Center
 	CreatedAt                     time.Time
 	RotatedAt                     time.Time // zero until the first rotation
 	ExpiresAt                     time.Time // absolute: set at Issue, never extended
@@ -151,7 +156,7 @@ func (r *Refresh) Issue(ctx context.Context, b Binding) (string, *Family, error)
 	now := r.now()
 	ttl := r.ttl()
 	rec := &record{
-		User: b.UserID, System: b.System, Current: tokenHash(token), Gen: 1,
+		User: b.UserID, System: b.System, Center: b.Center, Current: tokenHash(token), Gen: 1,
 		Print: fingerprint(b.UserAgent, b.IP, r.BindIP), BindIP: r.BindIP,
 		Created: now.UnixMilli(), Expires: now.Add(ttl).UnixMilli(),
 	}
@@ -191,6 +196,13 @@ func (r *Refresh) Issue(ctx context.Context, b Binding) (string, *Family, error)
 // that loses a race reads again, and then sees its token as the previous one within the grace
 // window. Of many concurrent presentations of one token, exactly one makes a successor.
 func (r *Refresh) Rotate(ctx context.Context, token, userAgent, ip string) (string, *Family, error) {
+	return r.RotateIf(ctx, token, userAgent, ip, nil)
+}
+
+// RotateIf is Rotate for a caller that accepts only some families: when allow (if not nil)
+// refuses the token's family, the answer is token_invalid and nothing changes — no rotation, no
+// revocation. The center uses it so that a sub-system's family never mints center tokens.
+func (r *Refresh) RotateIf(ctx context.Context, token, userAgent, ip string, allow func(*Family) bool) (string, *Family, error) {
 	t, ok := parseRefresh(token)
 	if !ok {
 		return "", nil, refreshInvalid("malformed")
@@ -218,6 +230,9 @@ func (r *Refresh) Rotate(ctx context.Context, token, userAgent, ip string) (stri
 		// changes nothing, so that its rightful owner keeps working.
 		if !sameHash(fingerprint(userAgent, ip, rec.BindIP), rec.Print) {
 			return "", nil, refreshInvalid("presented by another device")
+		}
+		if allow != nil && !allow(rec.family(t.sid, t.family)) {
+			return "", nil, refreshInvalid("not usable here")
 		}
 		var done bool
 		var next string

@@ -126,6 +126,7 @@ func fingerprint(userAgent, ip string, bindIP bool) []byte {
 type record struct {
 	User      string `json:"u"`
 	System    string `json:"s,omitempty"`
+	Center    bool   `json:"m,omitempty"` // may mint tokens for the center's own API
 	Current   []byte `json:"c"`           // hash of the live token
 	Previous  []byte `json:"p,omitempty"` // hash of the token it replaced
 	RotatedAt int64  `json:"r,omitempty"` // unix milliseconds of the last rotation
@@ -138,7 +139,7 @@ type record struct {
 
 func (r *record) family(sid, id string) *Family {
 	f := &Family{
-		ID: id, SessionID: sid, UserID: r.User, System: r.System, Generation: r.Gen,
+		ID: id, SessionID: sid, UserID: r.User, System: r.System, Center: r.Center, Generation: r.Gen,
 		CreatedAt: time.UnixMilli(r.Created), ExpiresAt: time.UnixMilli(r.Expires),
 	}
 	if r.RotatedAt != 0 {
