@@ -3,6 +3,7 @@ package slo
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -282,5 +283,37 @@ func TestTwoWorkersShareTheQueues(t *testing.T) {
 	}
 	if len(got) != n {
 		t.Fatalf("%d sessions heard of, want %d", len(got), n)
+	}
+}
+
+// A system that hangs holds at most PerSystem deliveries: the others are served meanwhile.
+func TestHangingSystemDoesNotHoldUpOthers(t *testing.T) {
+	f := newFixture(t, backends[0], nil)
+	f.run()
+	release := make(chan struct{})
+	stuck := make(chan struct{}, 100)
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		stuck <- struct{}{}
+		<-release
+	}))
+	t.Cleanup(hang.Close)
+	t.Cleanup(func() { close(release) })
+	wiki := newReceiver(t, &f.jwks, "wiki")
+	f.addSystem("crm", hang.URL)
+	f.addSystem("wiki", wiki.srv.URL)
+	const n = 40
+	sids := make([]string, n)
+	for i := range sids {
+		sids[i] = f.session("u-1", "crm", "wiki").ID
+	}
+	endAll(t, f, sids)
+	for range DefaultPerSystem {
+		<-stuck // crm holds every drainer it may have
+	}
+	if got := len(wiki.collect(n)); got != n {
+		t.Fatalf("wiki heard of %d", got)
+	}
+	if len(stuck) != 0 {
+		t.Fatalf("crm got %d requests beyond its %d drainers", len(stuck), DefaultPerSystem)
 	}
 }

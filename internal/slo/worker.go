@@ -52,7 +52,12 @@ func (s *Service) Run(ctx context.Context) {
 			signal()
 			wg.Done()
 		}()
-		for ctx.Err() == nil {
+		// A bounded batch: then the slot goes back, and the next round hands it to whichever
+		// system's turn it is.
+		for range drainBatch {
+			if ctx.Err() != nil {
+				return
+			}
 			msg, err := s.Queue.Dequeue(ctx, QueueName(sys.ID), s.visibility())
 			if err != nil || msg == nil {
 				if err != nil && ctx.Err() == nil {
@@ -78,6 +83,7 @@ func (s *Service) Run(ctx context.Context) {
 	defer poll.Stop()
 	var lastStats time.Time
 	probe := true
+	turn := 0 // the system a round starts with, so that scarce slots go round
 	for ctx.Err() == nil {
 		systems := s.targets(ctx)
 		if now := s.now(); now.Sub(lastStats) >= or(s.RefreshEvery, DefaultRefreshEvery) {
@@ -85,8 +91,10 @@ func (s *Service) Run(ctx context.Context) {
 			lastStats = now
 		}
 		complete := true // every system got the drainers it wanted
+		turn++
 	round:
-		for _, sys := range systems {
+		for i := range systems {
+			sys := systems[(turn+i)%len(systems)]
 			mu.Lock()
 			n, want := inflight[sys.ID], 0
 			switch {
@@ -123,6 +131,9 @@ func (s *Service) Run(ctx context.Context) {
 		}
 	}
 }
+
+// drainBatch is how many notices a drainer delivers before it gives its slot back.
+const drainBatch = 32
 
 // targets returns the systems that have a logout URL, in a stable order.
 func (s *Service) targets(ctx context.Context) []*domain.System {
