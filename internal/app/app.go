@@ -134,8 +134,9 @@ func (a *App) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopWorkers()
-	go a.runSLO(workers)
+	workersDone := make(chan struct{})
+	go func() { defer close(workersDone); a.runSLO(workers) }()
+	defer func() { stopWorkers(); <-workersDone }() // background work ends before Serve returns
 	a.Log.Info("gatehouse listening", "url", a.URL(), "version", buildinfo.Version(),
 		"database", a.SQL.Dialect(), "session_store", backendName(a.Config))
 	select {

@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/session"
+	"github.com/gatehouse/gatehouse/internal/slo"
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/store/kv/kvmetrics"
 	"github.com/gatehouse/gatehouse/internal/store/kv/memkv"
@@ -74,6 +75,8 @@ type Core struct {
 	Identity *identity.Service
 	Auth     *auth.Service
 	Captcha  *captcha.Captcha
+	// SingleLogout queues and delivers back-channel logouts when sessions end.
+	SingleLogout *slo.Service
 }
 
 // OpenCore opens (creating when needed) the data directory, the SQL database (applying pending

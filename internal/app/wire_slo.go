@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"net/http"
-	"sync"
 
 	"github.com/gatehouse/gatehouse/internal/httpapi/authapi"
 	"github.com/gatehouse/gatehouse/internal/slo"
@@ -11,17 +10,6 @@ import (
 
 // Single logout delivery: the durable per-system queue and its worker. This file is the one
 // place that wires it.
-
-// sloServices holds the single-logout service of each Core. Core's fields belong to core.go;
-// until it has one for this service, buildSLO records it here and SLO looks it up.
-var sloServices sync.Map // *Core → *slo.Service
-
-// SLO returns the core's single-logout service (nil before buildSLO).
-func (c *Core) SLO() *slo.Service {
-	s, _ := sloServices.Load(c)
-	svc, _ := s.(*slo.Service)
-	return svc
-}
 
 // buildSLO assembles the delivery services over the core (called at the end of Core.build,
 // after buildSSO) and hooks them to the end of every session.
@@ -33,17 +21,17 @@ func (c *Core) buildSLO(opts Options) {
 		RetryFor: lc.RetryFor, Timeout: lc.Timeout, Concurrency: lc.Concurrency,
 		Metrics: slo.NewMetrics(c.Registry), Log: opts.Logger, Now: opts.Now, Rand: opts.Rand,
 	}
-	sloServices.Store(c, svc)
+	c.SingleLogout = svc
 	c.Auth.Sessions.OnEnd = append(c.Auth.Sessions.OnEnd, svc.OnEnd)
 }
 
 // mountSLO registers the delivery-status routes (called by App.routes).
 func (a *App) mountSLO(mux *http.ServeMux) {
-	guards := &authapi.Handler{Auth: a.Auth, Cookies: authapi.Cookies{SessionName: a.Config.Session.CookieName}}
-	(&slo.StatusHandler{Service: a.SLO(), Guard: guards.RequirePermission("gatehouse:systems:read")}).Mount(mux)
+	guards := &authapi.Handler{Auth: a.Auth, Cookies: a.sessionCookies()}
+	(&slo.StatusHandler{Service: a.SingleLogout, Guard: guards.RequirePermission("gatehouse:systems:read")}).Mount(mux)
 }
 
 // runSLO runs the delivery worker until ctx ends (called by App.Serve in its own goroutine).
 func (a *App) runSLO(ctx context.Context) {
-	a.SLO().Run(ctx)
+	a.SingleLogout.Run(ctx)
 }

@@ -216,7 +216,7 @@ func startSLOServer(t *testing.T, clock *sloClock, outcomes chan<- string) *serv
 		cancel()
 		t.Fatal(err)
 	}
-	a.SLO().Settled = func(system, outcome string) { outcomes <- system + "/" + outcome }
+	a.SingleLogout.Settled = func(system, outcome string) { outcomes <- system + "/" + outcome }
 	if err := a.Listen(); err != nil {
 		cancel()
 		t.Fatal(err)
