@@ -99,6 +99,9 @@ func New(cfg Config) (*Client, error) {
 	if c.cfg.Store == nil {
 		c.cfg.Store = NewMemoryStore()
 	}
+	if rs, ok := c.cfg.Store.(*RedisStore); ok && rs.implicit {
+		rs.prefix, rs.implicit = "gatehouse:sdk:"+cfg.SystemID+":", false
+	}
 	if c.cfg.HTTPClient == nil {
 		c.cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}

@@ -13,20 +13,21 @@ import (
 // redis.UniversalClient), for a system that runs several instances. Its keys start with
 // Prefix; each key is single, so no operation needs keys in one cluster slot.
 type RedisStore struct {
-	rdb    redis.UniversalClient
-	prefix string
+	rdb      redis.UniversalClient
+	prefix   string
+	implicit bool // no prefix was given: New names the system in it
 }
 
 var _ SessionStore = (*RedisStore)(nil)
 
-// NewRedisStore returns a store over client whose keys start with "gatehouse:sdk:" — pass a
-// prefix naming the system when several systems share one Redis.
+// NewRedisStore returns a store over client. Its keys start with prefix when one is given, else
+// with "gatehouse:sdk:<system id>:" once New has taken the store (so systems sharing one Redis
+// never share keys).
 func NewRedisStore(client redis.UniversalClient, prefix ...string) *RedisStore {
-	p := "gatehouse:sdk:"
 	if len(prefix) > 0 {
-		p = prefix[0]
+		return &RedisStore{rdb: client, prefix: prefix[0]}
 	}
-	return &RedisStore{rdb: client, prefix: p}
+	return &RedisStore{rdb: client, prefix: "gatehouse:sdk:", implicit: true}
 }
 
 func (r *RedisStore) sessionKey(id string) string { return r.prefix + "sess:" + id }

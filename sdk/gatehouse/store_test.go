@@ -32,6 +32,16 @@ func TestStores(t *testing.T) {
 		t.Cleanup(func() { rdb.Close() })
 		storeSuite(t, NewRedisStore(rdb, uniquePrefix()))
 	})
+	t.Run("redis-default-prefix", func(t *testing.T) {
+		rs := NewRedisStore(redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}))
+		if _, err := New(Config{CenterURL: "http://c.test", SystemID: "shop", Secret: "x", BaseURL: "http://s.test",
+			CookieSecret: make([]byte, 32), Store: rs}); err != nil {
+			t.Fatal(err)
+		}
+		if got := rs.sessionKey("id"); got != "gatehouse:sdk:shop:sess:id" {
+			t.Fatalf("session key %q, want one in the system's namespace", got)
+		}
+	})
 	t.Run("redis-cluster", func(t *testing.T) {
 		addrs := strings.Split(envOr("GH_TEST_REDIS_CLUSTER", "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003"), ",")
 		for _, a := range addrs {
