@@ -23,7 +23,7 @@ type keyServer struct {
 	kid  string
 }
 
-func newKeyServer(t *testing.T) *keyServer {
+func newKeyServer(t testing.TB) *keyServer {
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	ks := &keyServer{priv: priv, kid: "k1"}
 	ks.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -151,4 +151,23 @@ func TestBearerRefusesEndedSession(t *testing.T) {
 	if _, err := client.VerifyAccessToken(context.Background(), access); err == nil {
 		t.Fatal("an access token of an ended session was accepted")
 	}
+}
+
+// FuzzLogout: whatever arrives at the receiver, Logout refuses it without panicking and ends
+// nothing unless it is a genuine token.
+func FuzzLogout(f *testing.F) {
+	f.Add("eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIiwidHlwIjoibG9nb3V0K2p3dCJ9.e30.AAAA")
+	f.Add("a.b.c")
+	f.Add("")
+	ks := newKeyServer(f)
+	client, err := New(Config{CenterURL: ks.URL, SystemID: "shop", Secret: "x", BaseURL: "http://shop.test",
+		CookieSecret: []byte(strings.Repeat("k", 32))})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, tok string) {
+		if sid, err := client.Logout(context.Background(), tok); err == nil {
+			t.Fatalf("an arbitrary string ended sid %q", sid)
+		}
+	})
 }
