@@ -264,3 +264,53 @@ func TestForwardAuthEndedSession(t *testing.T) {
 	wantStatus(t, verify(t, srv, nginx("http://app.test/x", "Cookie", "gatehouse_session=forged.value")...), 401, "forged cookie")
 	wantStatus(t, verify(t, srv, nginx("http://app.test/x", "Authorization", "Bearer eyJhbGciOiJub25lIn0.e30.")...), 401, "alg none token")
 }
+
+// gateway.cookie_domain: the session cookie carries the Domain, and over HTTPS the __Secure-
+// prefix (__Host- forbids a Domain); sign-in, /api/me and /api/verify all read it.
+func TestCookieDomain(t *testing.T) {
+	srv := startServerTB(t, func(*config.Config) {}, func(c *config.Config) {
+		gatewayRules(c)
+		c.Gateway.CookieDomain = "app.test"
+	})
+	https := []string{"X-Forwarded-Proto", "https"} // from the trusted 127.0.0.1
+	for _, secure := range []bool{false, true} {
+		c := srv.client("", "Firefox/1")
+		var hdr []string
+		name := "gatehouse_session"
+		if secure {
+			hdr, name = https, "__Secure-gatehouse_session"
+		}
+		e := c.do("POST", "/api/auth/login", map[string]string{"username": "jack", "password": "jack123"}, hdr...)
+		expect(t, e, 200, 0, "login")
+		var set *http.Cookie
+		for _, line := range e.header.Values("Set-Cookie") {
+			if ck, err := http.ParseSetCookie(line); err == nil && strings.HasSuffix(ck.Name, "gatehouse_session") {
+				set = ck
+			}
+		}
+		if set == nil || set.Name != name || set.Domain != "app.test" || set.Secure != secure || !set.HttpOnly {
+			t.Fatalf("https=%v: session cookie %+v, want %s with Domain=app.test", secure, set, name)
+		}
+		me := srv.client("", "Firefox/1")
+		expect(t, me.do("GET", "/api/me", nil, append([]string{"Cookie", name + "=" + set.Value}, hdr...)...), 200, 0, "me with the cookie")
+		proto := "http"
+		if secure {
+			proto = "https"
+		}
+		a := verify(t, srv, traefik(proto, "app.test", "/x", "Cookie", name+"="+set.Value)...)
+		if a.status != 200 || a.header.Get("X-Auth-User") != "jack" {
+			t.Fatalf("https=%v: verify %d %s", secure, a.status, a.body)
+		}
+		out := c.do("POST", "/api/auth/logout", nil, append([]string{"Cookie", name + "=" + set.Value}, hdr...)...)
+		expect(t, out, 200, 0, "logout")
+		cleared := false
+		for _, line := range out.header.Values("Set-Cookie") {
+			if ck, err := http.ParseSetCookie(line); err == nil && ck.Name == name && ck.Domain == "app.test" && ck.MaxAge < 0 {
+				cleared = true
+			}
+		}
+		if !cleared {
+			t.Fatalf("https=%v: logout did not clear the domain cookie: %v", secure, out.header.Values("Set-Cookie"))
+		}
+	}
+}
