@@ -40,7 +40,7 @@ func (k *keyCache) key(ctx context.Context, kid string) (jose.JSONWebKey, error)
 	if key, ok := k.keys[kid]; ok {
 		return key, nil
 	}
-	if k.keys != nil && k.now().Sub(k.fetched) < refetchAfter {
+	if !k.fetched.IsZero() && k.now().Sub(k.fetched) < refetchAfter {
 		return jose.JSONWebKey{}, fmt.Errorf("unknown key id %q", kid)
 	}
 	keys, err := k.fetch(ctx)
