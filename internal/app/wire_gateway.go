@@ -2,7 +2,6 @@ package app
 
 import (
 	"net/http"
-	"sync"
 
 	"github.com/gatehouse/gatehouse/internal/gateway"
 	"github.com/gatehouse/gatehouse/internal/httpapi/authapi"
@@ -15,20 +14,13 @@ import (
 // The gateway face (forward-auth and the authenticating reverse proxy). This file is the one
 // place that wires it.
 
-// gateways holds the compiled gateway of each Core. Core's fields belong to core.go; until it
-// has one, buildGateway records it here and Gateway looks it up.
-var gateways sync.Map // *Core → *gateway.Gateway
+// buildGateway has nothing to build over the core: the gateway keeps no state of its own, and
+// its rules are compiled from the configuration where a face needs them (gatewayRules).
+func (c *Core) buildGateway(Options) {}
 
-// Gateway returns the core's compiled rules and routes (nil before buildGateway).
-func (c *Core) Gateway() *gateway.Gateway {
-	g, _ := gateways.Load(c)
-	gw, _ := g.(*gateway.Gateway)
-	return gw
-}
-
-// buildGateway compiles the rules and routes (called at the end of Core.build). The
-// configuration was validated, so they compile; should they not, the gateway denies all.
-func (c *Core) buildGateway(Options) {
+// gatewayRules compiles the rules and routes. The configuration was validated, so they
+// compile; should they not, the gateway denies every request.
+func (c *Core) gatewayRules() *gateway.Gateway {
 	gc := c.Config.Gateway
 	gw, err := gateway.New(gateway.Options{
 		Rules: gc.Rules, Routes: gc.Routes, Hosts: gc.Hosts,
@@ -38,7 +30,7 @@ func (c *Core) buildGateway(Options) {
 		c.Log.Error("gateway rules do not compile; the gateway denies every request", "err", err)
 		gw, _ = gateway.New(gateway.Options{})
 	}
-	gateways.Store(c, gw)
+	return gw
 }
 
 // sessionCookies names the session cookie for every face: with gateway.cookie_domain it
@@ -53,7 +45,7 @@ func (a *App) gatewayChecker() *forwardauth.Checker {
 	if login == "" {
 		login = a.Config.BaseURL() + "/login"
 	}
-	return &forwardauth.Checker{Auth: a.Auth, Gateway: a.Gateway(), Cookies: a.sessionCookies(), LoginURL: login}
+	return &forwardauth.Checker{Auth: a.Auth, Gateway: a.gatewayRules(), Cookies: a.sessionCookies(), LoginURL: login}
 }
 
 // mountGateway registers the forward-auth endpoint (called by App.routes).
@@ -69,10 +61,11 @@ func (a *App) mountGateway(mux *http.ServeMux) {
 // request id, client IP, access log and recovery, but neither Gatehouse's security headers
 // nor its body limit, which are the upstream's business.
 func (a *App) wrapGateway(h http.Handler) http.Handler {
-	if !a.Gateway().HasRoutes() {
+	checker := a.gatewayChecker()
+	if !checker.Gateway.HasRoutes() {
 		return h
 	}
-	p, err := proxy.New(a.gatewayChecker(), a.Registry)
+	p, err := proxy.New(checker, a.Registry)
 	if err != nil {
 		a.Log.Error("reverse proxy metrics", "err", err)
 		return h

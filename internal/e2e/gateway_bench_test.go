@@ -13,7 +13,7 @@ import (
 
 // Gateway benchmarks. Run with their baseline in the same process:
 //
-//	go test -run '^$' -bench 'HelloWorld|Verify|ProxyLatency' -benchtime 3s ./internal/e2e
+//	go test -run '^$' -bench '^Benchmark(HelloWorld|VerifyCookie|VerifyBearer|ProxyLatency)$' -benchtime 3s ./internal/e2e
 
 func verifyBenchServer(b *testing.B) (*server, *http.Client) {
 	srv := benchServer(b, "", func(c *config.Config) {
