@@ -9,6 +9,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -150,9 +151,18 @@ func (p *Proxy) reverseProxy(rt *gateway.Route) *httputil.ReverseProxy {
 			errorPage(w, r, http.StatusBadGateway, "Bad gateway",
 				fmt.Sprintf("The service behind %s did not answer. Try again in a moment.", rt.Name))
 		},
-		ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError),
+		ErrorLog:   slog.NewLogLogger(slog.DiscardHandler, slog.LevelError),
+		BufferPool: buffers,
 	}
 }
+
+// bufferPool lends ReverseProxy its 32 KiB copy buffers instead of a new one per answer.
+type bufferPool struct{ p sync.Pool }
+
+var buffers = &bufferPool{p: sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}}
+
+func (b *bufferPool) Get() []byte  { return *(b.p.Get().(*[]byte)) }
+func (b *bufferPool) Put(p []byte) { b.p.Put(&p) }
 
 // removeCookies drops the named cookies from the Cookie headers, keeping the others.
 func removeCookies(h http.Header, names []string) {
