@@ -2,6 +2,7 @@ package slo
 
 import (
 	"context"
+	"github.com/gatehouse/gatehouse/internal/domain"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -29,7 +30,12 @@ func TestDeliversToEveryJoinedSystemWithALogoutURL(t *testing.T) {
 		crm := newReceiver(t, &f.jwks, "crm")
 		f.addSystem("crm", crm.srv.URL+"/logout")
 		f.addSystem("wiki", "") // no back-channel logout
-		s := f.session("u-1", "crm", "wiki", "ghost")
+		legacy := newReceiver(t, &f.jwks, "legacy")
+		if err := f.db.CreateSystem(t.Context(), &domain.System{ID: "legacy", Name: "legacy", LogoutURL: legacy.srv.URL + "/logout",
+			Protocols: []string{domain.ProtocolCAS}, CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		s := f.session("u-1", "crm", "wiki", "ghost", "legacy")
 		f.run()
 		if err := f.sessions.End(t.Context(), s.ID, "logout"); err != nil {
 			t.Fatal(err)
@@ -46,6 +52,9 @@ func TestDeliversToEveryJoinedSystemWithALogoutURL(t *testing.T) {
 		}
 		if st, err := f.kv.Stats(t.Context(), QueueName("wiki")); err != nil || st.Ready+st.Scheduled+st.Dead != 0 {
 			t.Fatalf("wiki has no logout URL, yet its queue is %+v, %v", st, err)
+		}
+		if st, err := f.kv.Stats(t.Context(), QueueName("legacy")); err != nil || st.Ready+st.Scheduled+st.Dead != 0 {
+			t.Fatalf("a CAS-only system was queued a logout token: %+v, %v", st, err)
 		}
 	})
 }

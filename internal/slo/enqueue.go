@@ -23,7 +23,8 @@ type Notice struct {
 }
 
 // OnEnd is the session manager's end hook: it queues one notice for every system the session
-// joined that has a logout URL. A system that cannot be looked up or queued is logged,
+// joined that has a logout URL and speaks SSO or OpenID Connect (CAS-only systems get SAML
+// logout requests from the CAS face instead). A system that cannot be looked up or queued is logged,
 // counted and skipped: it never fails the logout, so OnEnd always returns nil.
 func (s *Service) OnEnd(ctx context.Context, sess *session.Session, reason string) error {
 	if len(sess.Systems) == 0 {
@@ -43,6 +44,9 @@ func (s *Service) OnEnd(ctx context.Context, sess *session.Session, reason strin
 		}
 		if sys.LogoutURL == "" {
 			continue
+		}
+		if !sys.AllowsProtocol(domain.ProtocolSSO) && !sys.AllowsProtocol(domain.ProtocolOIDC) {
+			continue // a CAS-only system is told by the CAS face, in SAML; it would not read a logout token
 		}
 		var jti [16]byte
 		if err := s.random(jti[:]); err != nil {
