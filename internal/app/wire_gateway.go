@@ -2,6 +2,8 @@ package app
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/gateway"
 	"github.com/gatehouse/gatehouse/internal/httpapi/authapi"
@@ -45,7 +47,12 @@ func (a *App) gatewayChecker() *forwardauth.Checker {
 	if login == "" {
 		login = a.Config.BaseURL() + "/login"
 	}
-	return &forwardauth.Checker{Auth: a.Auth, Gateway: a.gatewayRules(), Cookies: a.sessionCookies(), LoginURL: login}
+	base := ""
+	if u, err := url.Parse(a.Config.BaseURL()); err == nil {
+		base = strings.TrimSuffix(u.Path, "/")
+	}
+	return &forwardauth.Checker{Auth: a.Auth, Gateway: a.gatewayRules(), Cookies: a.sessionCookies(),
+		LoginURL: login, ReturnPath: base + "/gateway/return"}
 }
 
 // mountGateway registers the forward-auth endpoint (called by App.routes).

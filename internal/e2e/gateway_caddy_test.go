@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,7 +95,7 @@ func TestCaddyIntegration(t *testing.T) {
 	}
 
 	resp, _ := get("/reports?x=1", "Accept", "text/html")
-	want := srv.Config.BaseURL() + "/login?continue=" + url.QueryEscape("http://"+appHost+":"+port+"/reports?x=1")
+	want := loginFor(srv, "http://"+appHost+":"+port+"/reports?x=1")
 	if resp.StatusCode != 302 || resp.Header.Get("Location") != want {
 		t.Fatalf("browser signed out: %d %q, want %q", resp.StatusCode, resp.Header.Get("Location"), want)
 	}

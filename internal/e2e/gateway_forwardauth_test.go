@@ -62,6 +62,12 @@ func traefik(proto, host, uri string, more ...string) []string {
 	return append([]string{"X-Forwarded-Method", "GET", "X-Forwarded-Proto", proto, "X-Forwarded-Host", host, "X-Forwarded-Uri", uri}, more...)
 }
 
+// loginFor is the login URL the gateway gives for an original URL: its return address is the
+// center's return hop to it.
+func loginFor(srv *server, orig string) string {
+	return srv.Config.BaseURL() + "/login?continue=" + url.QueryEscape("/gateway/return?url="+url.QueryEscape(orig))
+}
+
 func sessionCookie(c *client) string { return "gatehouse_session=" + c.cookie("gatehouse_session") }
 
 func wantStatus(t *testing.T, a answer, status int, what string) {
@@ -73,11 +79,10 @@ func wantStatus(t *testing.T, a answer, status int, what string) {
 
 func TestForwardAuthNginx(t *testing.T) {
 	srv := startServerTB(t, func(*config.Config) {}, gatewayRules)
-	login := srv.Config.BaseURL() + "/login"
 
 	a := verify(t, srv, nginx("http://app.test/reports?q=1")...)
 	wantStatus(t, a, 401, "signed out")
-	if got, want := a.header.Get("X-Auth-Login-URL"), login+"?continue="+url.QueryEscape("http://app.test/reports?q=1"); got != want {
+	if got, want := a.header.Get("X-Auth-Login-URL"), loginFor(srv, "http://app.test/reports?q=1"); got != want {
 		t.Fatalf("login URL %q, want %q", got, want)
 	}
 	if a.header.Get("X-Auth-User") != "" {
@@ -108,7 +113,6 @@ func TestForwardAuthNginx(t *testing.T) {
 
 func TestForwardAuthTraefikAndCaddy(t *testing.T) {
 	srv := startServerTB(t, func(*config.Config) {}, gatewayRules)
-	login := srv.Config.BaseURL() + "/login"
 	for _, proxy := range []string{"traefik", "caddy"} {
 		t.Run(proxy, func(t *testing.T) {
 			// Caddy's forward_auth sends the same four headers (X-Forwarded-Method/-Uri of its
@@ -116,7 +120,7 @@ func TestForwardAuthTraefikAndCaddy(t *testing.T) {
 			browser := traefik("https", "app.test", "/reports/2?x=%20y", "Accept", "text/html,application/xhtml+xml")
 			a := verify(t, srv, browser...)
 			wantStatus(t, a, 302, "browser signed out")
-			if got, want := a.header.Get("Location"), login+"?continue="+url.QueryEscape("https://app.test/reports/2?x=%20y"); got != want {
+			if got, want := a.header.Get("Location"), loginFor(srv, "https://app.test/reports/2?x=%20y"); got != want {
 				t.Fatalf("Location %q, want %q", got, want)
 			}
 			a = verify(t, srv, traefik("https", "app.test", "/api/things", "Accept", "application/json")...)
@@ -201,11 +205,36 @@ func TestForwardAuthForeignReturnHost(t *testing.T) {
 		traefik("https", "app.test", "//evil.example/", "Accept", "text/html"),
 	} {
 		a := verify(t, srv, bad...)
-		if a.status == 302 && a.header.Get("Location") != login && !strings.HasPrefix(a.header.Get("Location"), login+"?continue=https%3A%2F%2Fapp.test%2F") {
+		if a.status == 302 && a.header.Get("Location") != login && !strings.HasPrefix(a.header.Get("Location"), loginFor(srv, "https://app.test/")) {
 			t.Errorf("%v: redirected to %q", bad, a.header.Get("Location"))
 		}
 		if a.status == 200 {
 			t.Errorf("%v: let through", bad)
+		}
+	}
+}
+
+// The return hop after sign-in goes only to protected hosts.
+func TestGatewayReturnHop(t *testing.T) {
+	srv := startServerTB(t, func(*config.Config) {}, gatewayRules)
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	hop := func(target string) *http.Response {
+		resp, err := c.Get(srv.URL() + "/gateway/return?url=" + url.QueryEscape(target))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	for _, ok := range []string{"https://app.test/reports?q=1", "http://APP.test:8080/x", "https://app.test"} {
+		if resp := hop(ok); resp.StatusCode != 303 || resp.Header.Get("Location") == "" {
+			t.Errorf("%s: %d %q", ok, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	for _, bad := range []string{"", "https://evil.example/", "https://app.test.evil.example/", "javascript:alert(1)", "//evil.example/",
+		"/relative", "https://user@app.test/", `https://app.test\@evil.example/`, "ftp://app.test/", "https://app.test:80@evil.example/"} {
+		if resp := hop(bad); resp.StatusCode != 400 {
+			t.Errorf("%q: %d %q", bad, resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}
 }

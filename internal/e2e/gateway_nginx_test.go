@@ -187,7 +187,7 @@ func TestNginxIntegration(t *testing.T) {
 	// Signed out: nginx sends the browser to the login page, with the way back.
 	anon := browser()
 	resp, _ := get(anon, app+"/reports?week=3")
-	wantLogin := srv.Config.BaseURL() + "/login?continue=" + url.QueryEscape(app+"/reports?week=3")
+	wantLogin := loginFor(srv, app+"/reports?week=3")
 	if resp.StatusCode != 302 || resp.Header.Get("Location") != wantLogin {
 		t.Fatalf("signed out: %d Location %q, want %q", resp.StatusCode, resp.Header.Get("Location"), wantLogin)
 	}
@@ -198,6 +198,11 @@ func TestNginxIntegration(t *testing.T) {
 	// Signed in at the center: the one cookie (Domain=gatehouse.test) reaches the app, and the
 	// upstream sees the identity headers, never the client's own.
 	jack := signIn("jack", "jack123")
+	// The login page goes to its continue= path after sign-in: the return hop, back to the app.
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	if back, _ := get(jack, center+loc.Query().Get("continue")); back.StatusCode != 303 || back.Header.Get("Location") != app+"/reports?week=3" {
+		t.Fatalf("return hop: %d %q", back.StatusCode, back.Header.Get("Location"))
+	}
 	resp, body := get(jack, app+"/reports", "X-Auth-User", "smith", "X-Auth-Roles", "ADMIN")
 	if resp.StatusCode != 200 {
 		t.Fatalf("jack: %d %s", resp.StatusCode, body)

@@ -118,7 +118,7 @@ func TestProxyIdentityAndRules(t *testing.T) {
 	smith.mustLogin("smith", "smith123", nil)
 
 	resp, _ := through(t, srv, "GET", "app.test", "/reports?q=1", "Accept", "text/html")
-	if resp.StatusCode != 302 || !strings.Contains(resp.Header.Get("Location"), "/login?continue=http%3A%2F%2Fapp.test%2Freports%3Fq%3D1") {
+	if resp.StatusCode != 302 || resp.Header.Get("Location") != loginFor(srv, "http://app.test/reports?q=1") {
 		t.Fatalf("signed-out browser: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	resp, _ = through(t, srv, "GET", "app.test", "/reports")

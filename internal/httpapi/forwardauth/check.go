@@ -50,6 +50,10 @@ type Checker struct {
 	Gateway  *gateway.Gateway
 	Cookies  authapi.Cookies
 	LoginURL string // absolute; "?continue=…" is added
+	// ReturnPath is the center's path of the return hop (Handler.back), with the center's base
+	// path: "/gateway/return". The login page's continue= is this path, which takes the browser
+	// back to the original URL after sign-in, checking its host again.
+	ReturnPath string
 }
 
 // Result is the outcome of Check.
@@ -146,8 +150,9 @@ func StripAuthHeaders(h http.Header) {
 	}
 }
 
-// LoginRedirect is the login URL with the original URL as the return address, when the
-// original host is protected; else the bare login URL (never an open redirect).
+// LoginRedirect is the login URL whose return address (continue=) is the center's return hop
+// to the original URL, when the original host is protected; else the bare login URL (never an
+// open redirect). The login page only follows same-origin paths; the hop crosses to the host.
 func (c *Checker) LoginRedirect(o Original) string {
 	if o.Host == "" || !c.Gateway.Protected(o.Host) {
 		return c.LoginURL
@@ -156,7 +161,25 @@ func (c *Checker) LoginRedirect(o Original) string {
 	if strings.Contains(c.LoginURL, "?") {
 		sep = "&"
 	}
-	return c.LoginURL + sep + "continue=" + url.QueryEscape(o.URL())
+	back := c.ReturnPath + "?url=" + url.QueryEscape(o.URL())
+	return c.LoginURL + sep + "continue=" + url.QueryEscape(back)
+}
+
+// ReturnTarget checks the url= of the return hop: an absolute http(s) URL on a protected host,
+// with no user info. It returns the URL to redirect to.
+func (c *Checker) ReturnTarget(raw string) (string, bool) {
+	if len(raw) > 8<<10 || strings.ContainsAny(raw, "\\ \t\r\n") {
+		return "", false
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.User != nil || u.Opaque != "" {
+		return "", false
+	}
+	host, ok := gateway.CleanHost(u.Host)
+	if !ok || !c.Gateway.Protected(host) || u.Path != "" && !strings.HasPrefix(u.EscapedPath(), "/") {
+		return "", false
+	}
+	return u.String(), true
 }
 
 // WantsHTML reports whether the client is a browser navigating (Accept names text/html).

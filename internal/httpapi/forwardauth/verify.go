@@ -19,9 +19,21 @@ type Handler struct {
 	Proxies *middleware.ClientIP
 }
 
-// Mount registers GET /api/verify; proxies forward other methods too, so any is answered.
+// Mount registers /api/verify (proxies forward other methods too, so any is answered) and the
+// return hop GET /gateway/return.
 func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("/api/verify", h.verify)
+	mux.HandleFunc("GET /gateway/return", h.back)
+}
+
+// back is the return hop after sign-in: a redirect to url= when it lies on a protected host.
+func (h *Handler) back(w http.ResponseWriter, r *http.Request) {
+	target, ok := h.Checker.ReturnTarget(r.URL.Query().Get("url"))
+	if !ok {
+		respond.Error(w, r, domain.Errorf(domain.CodeInvalidInput, "the return address is not on a protected host"))
+		return
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
 // style is the convention of the asking proxy.
