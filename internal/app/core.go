@@ -16,12 +16,14 @@ import (
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/captcha"
 	"github.com/gatehouse/gatehouse/internal/config"
+	"github.com/gatehouse/gatehouse/internal/httpapi/cas"
 	"github.com/gatehouse/gatehouse/internal/identity"
 	"github.com/gatehouse/gatehouse/internal/keys"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/session"
 	"github.com/gatehouse/gatehouse/internal/slo"
+	"github.com/gatehouse/gatehouse/internal/sso"
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/store/kv/kvmetrics"
 	"github.com/gatehouse/gatehouse/internal/store/kv/memkv"
@@ -75,6 +77,10 @@ type Core struct {
 	Identity *identity.Service
 	Auth     *auth.Service
 	Captcha  *captcha.Captcha
+	// Tickets is the one-time ticket engine of the SSO and CAS faces.
+	Tickets *sso.Service
+	// CASTickets remembers CAS tickets per session for CAS single logout.
+	CASTickets *cas.TicketLog
 	// SingleLogout queues and delivers back-channel logouts when sessions end.
 	SingleLogout *slo.Service
 }

@@ -4,28 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/gatehouse/gatehouse/internal/httpapi/cas"
-	"github.com/gatehouse/gatehouse/internal/sso"
 )
 
 // The CAS 3.0 face on the SSO engine. This file is the one place that wires it.
-
-// casParts holds the CAS services of each Core. Core's fields belong to core.go; until it has
-// one for them, buildCAS records them here and casOf looks them up.
-var casParts sync.Map // *Core → *casServices
-
-type casServices struct {
-	sso     *sso.Service
-	tickets *cas.TicketLog
-}
-
-func (c *Core) casOf() *casServices {
-	v, _ := casParts.Load(c)
-	s, _ := v.(*casServices)
-	return s
-}
 
 // buildCAS assembles the CAS services over the core (called at the end of Core.build, after
 // buildSSO): the SSO face's ticket engine, and the ticket log whose end hook sends the SAML
@@ -33,7 +16,7 @@ func (c *Core) casOf() *casServices {
 func (c *Core) buildCAS(opts Options) {
 	tickets := &cas.TicketLog{KV: c.KV, Systems: c.SQL, Log: opts.Logger, Now: opts.Now, Rand: opts.Rand,
 		Timeout: c.Config.Logout.Timeout}
-	casParts.Store(c, &casServices{sso: c.SSO(), tickets: tickets})
+	c.CASTickets = tickets
 	c.Auth.Sessions.OnEnd = append(c.Auth.Sessions.OnEnd, tickets.OnEnd)
 }
 
@@ -43,9 +26,8 @@ func (a *App) mountCAS(mux *http.ServeMux) {
 	if u, err := url.Parse(a.Config.BaseURL()); err == nil {
 		base = strings.TrimSuffix(u.Path, "/")
 	}
-	parts := a.casOf()
 	(&cas.Handler{
-		SSO: parts.sso, Auth: a.Auth, Systems: a.SQL, Tickets: parts.tickets,
+		SSO: a.Tickets, Auth: a.Auth, Systems: a.SQL, Tickets: a.CASTickets,
 		Cookies:  a.sessionCookies(), // the same name and Domain as the sign-in API sets
 		BasePath: base, Now: a.opts.Now,
 	}).Mount(mux)

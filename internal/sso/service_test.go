@@ -70,7 +70,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := core.SSO()
+	svc := core.Tickets
 	sys, err := svc.Authorize(ctx, sso.KindSSO, "alpha", redirect)
 	if err != nil {
 		t.Fatal(err)
