@@ -22,6 +22,12 @@ mkdir -p "$run_dir"
 have nginx || apt_install nginx
 have caddy || apt_install caddy
 
+# Third-party CAS clients for the CAS interoperability test: Apache httpd with Apereo's
+# mod_auth_cas (run on a random port by the test, never started here) and Perl's
+# Authen::CAS::Client.
+{ have apache2 && [ -f /usr/lib/apache2/modules/mod_auth_cas.so ]; } || apt_install apache2 libapache2-mod-auth-cas
+perl -MAuthen::CAS::Client -e1 2>/dev/null || apt_install libauthen-cas-client-perl
+
 # Redis (standalone).
 have redis-server || apt_install redis-server redis-tools
 if ! port_open 6379; then
