@@ -145,7 +145,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (string, error) {
 	if err := s.random(b[:]); err != nil {
 		return "", err
 	}
-	t := ticketEncoding.EncodeToString(b[:])
+	t := ticketEncoding(b[:])
 	if req.Kind == KindCAS {
 		t = casPrefix + t
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"time"
@@ -46,7 +47,12 @@ const (
 	maxUserIDLength = 128
 )
 
-var ticketEncoding = base64.RawURLEncoding
+// ticketEncoding writes tickets in lower-case hex: CAS 3.0 §3.7 allows only A-Z a-z 0-9 and '-'
+// in a ticket, and clients such as mod_auth_cas ignore any other (base64url's '_' included).
+var ticketEncoding = hex.EncodeToString
+
+// challengeEncoding is PKCE's BASE64URL without padding (RFC 7636 §4.2).
+var challengeEncoding = base64.RawURLEncoding
 
 // record is the stored form of a ticket: short names, times in Unix milliseconds.
 type record struct {
@@ -70,7 +76,7 @@ func (r *record) encode() []byte {
 func (r *record) expired(now time.Time) bool { return !now.Before(time.UnixMilli(r.E)) }
 
 // wellFormedTicket reports whether t could be a ticket of kind k: the right prefix and only
-// base64url characters after it. Anything else is refused before the store is asked.
+// lower-case hex after it. Anything else is refused before the store is asked.
 func wellFormedTicket(k Kind, t string) bool {
 	if len(t) == 0 || len(t) > maxTicketLen {
 		return false
@@ -82,11 +88,11 @@ func wellFormedTicket(k Kind, t string) bool {
 			return false
 		}
 	}
-	if len(body) != ticketEncoding.EncodedLen(ticketBytes) {
+	if len(body) != hex.EncodedLen(ticketBytes) {
 		return false
 	}
 	for i := 0; i < len(body); i++ {
-		if !isB64URL(body[i]) {
+		if c := body[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
 			return false
 		}
 	}
@@ -126,6 +132,6 @@ func verifierMatches(verifier, challenge string) bool {
 		}
 	}
 	sum := sha256.Sum256([]byte(verifier))
-	want := ticketEncoding.EncodeToString(sum[:])
+	want := challengeEncoding.EncodeToString(sum[:])
 	return subtle.ConstantTimeCompare([]byte(want), []byte(challenge)) == 1
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func TestWellFormedTicket(t *testing.T) {
-	good := strings.Repeat("A", ticketEncoding.EncodedLen(ticketBytes))
+	good := strings.Repeat("a", 2*ticketBytes)
 	for _, c := range []struct {
 		kind Kind
 		t    string
@@ -22,11 +22,28 @@ func TestWellFormedTicket(t *testing.T) {
 		{KindSSO, good + "A", false},
 		{KindSSO, good[1:] + "=", false},
 		{KindSSO, good[1:] + "/", false},
+		{KindSSO, good[1:] + "_", false}, // base64url's '_' is no ticket character (CAS 3.0 §3.7)
+		{KindSSO, good[1:] + "A", false}, // lower-case hex only
+		{KindCAS, "ST-" + good[1:] + "-", false},
 		{KindSSO, "", false},
 		{KindCAS, "ST-", false},
 	} {
 		if got := wellFormedTicket(c.kind, c.t); got != c.want {
 			t.Errorf("wellFormedTicket(%s, %q) = %v", c.kind, c.t, got)
+		}
+	}
+}
+
+// TestTicketCharacters: every issued ticket uses only CAS 3.0 §3.7's characters.
+func TestTicketCharacters(t *testing.T) {
+	for i := 0; i < 200; i++ {
+		b := make([]byte, ticketBytes)
+		for j := range b {
+			b[j] = byte(i*31 + j*7)
+		}
+		tk := ticketEncoding(b)
+		if strings.Trim(tk, "0123456789abcdef") != "" || !wellFormedTicket(KindSSO, tk) {
+			t.Fatalf("ticket %q", tk)
 		}
 	}
 }
