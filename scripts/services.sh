@@ -10,7 +10,14 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_updated=
 apt_install() {
 	[ -n "$apt_updated" ] || { as_root apt-get update -qq; apt_updated=1; }
+	# Installed packages must not start their daemons: nginx and Apache would fight over port 80
+	# and fail the install. The tests run their own instances on random ports.
+	local policy=/usr/sbin/policy-rc.d added=
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null && as_root chmod +x "$policy" && added=1
+	fi
 	DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+	if [ -n "$added" ]; then as_root rm -f "$policy"; fi
 }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_port() { for _ in $(seq 1 100); do port_open "$1" && return 0; sleep 0.1; done; echo "port $1 did not open" >&2; return 1; }
@@ -22,11 +29,9 @@ mkdir -p "$run_dir"
 have nginx || apt_install nginx
 have caddy || apt_install caddy
 
-# Third-party CAS clients for the CAS interoperability test: Apache httpd with Apereo's
-# mod_auth_cas (run on a random port by the test, never started here) and Perl's
-# Authen::CAS::Client.
+# A third-party CAS client for the CAS interoperability test: Apache httpd with Apereo's
+# mod_auth_cas (run on a random port by the test, never started here).
 { have apache2 && [ -f /usr/lib/apache2/modules/mod_auth_cas.so ]; } || apt_install apache2 libapache2-mod-auth-cas
-perl -MAuthen::CAS::Client -e1 2>/dev/null || apt_install libauthen-cas-client-perl
 
 # Redis (standalone).
 have redis-server || apt_install redis-server redis-tools
