@@ -11,11 +11,10 @@ import (
 // The CAS 3.0 face on the SSO engine. This file is the one place that wires it.
 
 // buildCAS assembles the CAS services over the core (called at the end of Core.build, after
-// buildSSO): the SSO face's ticket engine, and the ticket log whose end hook sends the SAML
-// LogoutRequests of CAS single logout.
+// buildSSO): the SSO face's ticket engine, and the ticket log whose end hook queues the SAML
+// LogoutRequests of CAS single logout (buildSLO gives it the queue).
 func (c *Core) buildCAS(opts Options) {
-	tickets := &cas.TicketLog{KV: c.KV, Systems: c.SQL, Log: opts.Logger, Now: opts.Now, Rand: opts.Rand,
-		Timeout: c.Config.Logout.Timeout}
+	tickets := &cas.TicketLog{KV: c.KV, Systems: c.SQL, Log: opts.Logger, Now: opts.Now}
 	c.CASTickets = tickets
 	c.Auth.Sessions.OnEnd = append(c.Auth.Sessions.OnEnd, tickets.OnEnd)
 }

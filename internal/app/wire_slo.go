@@ -12,7 +12,8 @@ import (
 // place that wires it.
 
 // buildSLO assembles the delivery services over the core (called at the end of Core.build,
-// after buildSSO) and hooks them to the end of every session.
+// after buildSSO and buildCAS), hooks them to the end of every session, and hands them to the
+// CAS ticket log, whose SAML LogoutRequests they deliver too.
 func (c *Core) buildSLO(opts Options) {
 	lc := c.Config.Logout
 	svc := &slo.Service{
@@ -22,6 +23,7 @@ func (c *Core) buildSLO(opts Options) {
 		Metrics: slo.NewMetrics(c.Registry), Log: opts.Logger, Now: opts.Now, Rand: opts.Rand,
 	}
 	c.SingleLogout = svc
+	c.CASTickets.Logout = svc
 	c.Auth.Sessions.OnEnd = append(c.Auth.Sessions.OnEnd, svc.OnEnd)
 }
 

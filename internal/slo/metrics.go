@@ -34,7 +34,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return &Metrics{
 		deliveries: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gatehouse_logout_deliveries_total",
-			Help: "Attempts to deliver a logout token to a system, by outcome: delivered, retried, dead.",
+			Help: "Attempts to deliver a logout notice (logout token or SAML LogoutRequest) to a system, by outcome: delivered, retried, dead.",
 		}, []string{"system", "outcome"})),
 		unqueuedC: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gatehouse_logout_unqueued_total",
@@ -46,12 +46,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"system", "state"})),
 		latency: register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "gatehouse_logout_delivery_latency_seconds",
-			Help:    "Time from the end of a session to the delivery of its logout token, per system.",
+			Help:    "Time from the end of a session to the delivery of its logout notice, per system.",
 			Buckets: []float64{.01, .05, .1, .5, 1, 5, 15, 60, 300, 1800, 3600, 6 * 3600, 24 * 3600},
 		}, []string{"system"})),
 		post: register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "gatehouse_logout_post_duration_seconds",
-			Help:    "Duration of one POST of a logout token to a system, whatever its outcome.",
+			Help:    "Duration of one POST of a logout notice to a system, whatever its outcome.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"system"})),
 		gauged: map[string]bool{},

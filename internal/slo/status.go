@@ -26,6 +26,7 @@ type DeadLetter struct {
 	EnqueuedAt time.Time `json:"enqueued_at"`
 	LastError  string    `json:"last_error"`
 	SID        string    `json:"sid"`
+	Kind       string    `json:"kind"` // KindOIDC or KindCAS
 }
 
 // Deliveries reports the queue of systemID: its counts and its oldest dead letters (at most
@@ -54,7 +55,7 @@ func (s *Service) Deliveries(ctx context.Context, systemID string) (*Report, err
 		var n Notice
 		_ = json.Unmarshal(m.Body, &n) // a corrupt notice is listed without its sid
 		r.DeadLetters = append(r.DeadLetters, DeadLetter{ID: m.ID, Attempts: m.Attempts,
-			EnqueuedAt: m.EnqueuedAt.UTC(), LastError: m.LastError, SID: n.SID})
+			EnqueuedAt: m.EnqueuedAt.UTC(), LastError: m.LastError, SID: n.SID, Kind: or(n.Kind, KindOIDC)})
 	}
 	return r, nil
 }

@@ -172,13 +172,17 @@ func (s *Service) refreshGauges(ctx context.Context, systems []*domain.System) {
 func (s *Service) deliver(ctx context.Context, sys *domain.System, msg *store.Message) {
 	q := QueueName(sys.ID)
 	var n Notice
-	if err := json.Unmarshal(msg.Body, &n); err != nil || n.SID == "" || n.JTI == "" {
+	err := json.Unmarshal(msg.Body, &n)
+	if err == nil {
+		err = n.check()
+	}
+	if err != nil {
 		s.Metrics.attempt(sys.ID, OutcomeDead, 0)
 		s.settle(ctx, sys.ID, msg, OutcomeDead, 0, fmt.Sprintf("the notice is corrupt: %v", err))
 		return
 	}
 	start := time.Now()
-	err := s.post(ctx, sys, n)
+	err = s.post(ctx, sys, n)
 	took := time.Since(start)
 	if err == nil {
 		if e := s.Queue.Ack(ctx, q, msg.ID); e != nil {
@@ -241,24 +245,24 @@ func (s *Service) Backoff(attempt int) time.Duration {
 	return d/2 + s.jitter(d-d/2)
 }
 
-// post sends the logout token of n to the system's logout URL (Back-Channel Logout 1.0 §2.5:
-// a POST with the token as the form parameter "logout_token"). Only a 2xx answer counts as
-// taken (§2.8 has the receiver answer 200 OK, or 204); redirects are not followed.
+// post sends n to the system's logout URL as a form POST (see form). Only a 2xx answer counts
+// as taken (Back-Channel Logout 1.0 §2.8 has the receiver answer 200 OK, or 204); redirects
+// are not followed.
 func (s *Service) post(ctx context.Context, sys *domain.System, n Notice) error {
 	if sys.LogoutURL == "" {
 		return errors.New("the system no longer has a logout URL")
 	}
-	tok, err := s.Token(ctx, n)
+	body, err := s.form(ctx, n)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout())
 	defer cancel()
-	body := url.Values{"logout_token": {tok}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sys.LogoutURL, strings.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("the logout URL is not usable: %w", err)
 	}
+	// Exactly this type: some CAS clients (go-cas) compare the header for equality.
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := s.Client.Do(req)
 	if err != nil {

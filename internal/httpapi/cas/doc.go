@@ -14,6 +14,6 @@
 //
 // It decodes requests, calls the engine, and hands results to one writer per format; it never
 // builds XML by string concatenation, never redirects to a service it has not matched, and
-// holds no user data of its own. The single-logout notices are delivered in the background
-// with a few retries; they are not on the durable queue of internal/slo.
+// holds no user data of its own. It queues the single-logout notices on the durable queue of
+// internal/slo, which builds and delivers the LogoutRequests; it POSTs nothing itself.
 package cas

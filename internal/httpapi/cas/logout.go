@@ -2,21 +2,15 @@ package cas
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/xml"
 	"errors"
-	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/session"
+	"github.com/gatehouse/gatehouse/internal/slo"
 	"github.com/gatehouse/gatehouse/internal/store"
 )
 
@@ -31,40 +25,33 @@ type SystemFinder interface {
 	SystemByID(ctx context.Context, id string) (*domain.System, error)
 }
 
-// Defaults of TicketLog.
-const (
-	DefaultFreshWindow = 30 * time.Second
-	DefaultTimeout     = 5 * time.Second
-	DefaultAttempts    = 4
-	DefaultRetryDelay  = 2 * time.Second
-)
+// DefaultFreshWindow is TicketLog.FreshWindow when it is zero.
+const DefaultFreshWindow = 30 * time.Second
+
+// Notices queues logout notices for durable delivery; *slo.Service is one.
+type Notices interface {
+	Enqueue(ctx context.Context, systemID string, n slo.Notice) error
+}
+
+var _ Notices = (*slo.Service)(nil)
 
 // TicketLog remembers which service tickets a session was given, and when the session ends
-// tells each CAS service that has a logout URL, by a back-channel SAML LogoutRequest (CAS 3.0
-// §2.3.3 and Appendix "SAML 1.1/2.0 logout"). Delivery is in the background: a few attempts
-// with a growing delay, each bounded by Timeout. It is not the durable queue of
-// internal/slo: a notice still undelivered when the process stops is lost.
+// has each CAS service that has a logout URL told, by a back-channel SAML LogoutRequest (CAS
+// 3.0 §2.3.3 and Appendix "SAML 2.0 logout"): it queues one notice per ticket on the durable
+// queue of internal/slo, which delivers, retries and dead-letters it.
 //
 // It also marks the tickets issued right after a sign-in (within FreshWindow of the
 // session's creation), which satisfy renew=true at validation and say isFromNewLogin.
 type TicketLog struct {
 	KV      TicketKV
 	Systems SystemFinder
-	// Client POSTs the notices; nil builds one that follows no redirect, with Timeout.
-	Client      *http.Client
+	// Logout queues the notices of single logout; nil tells no service.
+	Logout      Notices
 	Log         *slog.Logger
 	Now         func() time.Time
-	Rand        io.Reader
 	FreshWindow time.Duration // 0 means DefaultFreshWindow
-	Timeout     time.Duration // of one POST; 0 means DefaultTimeout
-	Attempts    int           // per notice; 0 means DefaultAttempts
-	RetryDelay  time.Duration // before the second attempt, doubled after; 0 means DefaultRetryDelay
-	// Sleep waits between attempts (tests replace it); nil waits on a timer.
-	Sleep func(time.Duration)
 
-	once     sync.Once
-	inflight sync.WaitGroup
-	randMu   sync.Mutex
+	once sync.Once
 }
 
 func (l *TicketLog) init() {
@@ -75,28 +62,8 @@ func (l *TicketLog) init() {
 		if l.Now == nil {
 			l.Now = time.Now
 		}
-		if l.Rand == nil {
-			l.Rand = rand.Reader
-		}
-		if l.Timeout <= 0 {
-			l.Timeout = DefaultTimeout
-		}
-		if l.Client == nil {
-			l.Client = &http.Client{Timeout: l.Timeout, CheckRedirect: func(*http.Request, []*http.Request) error {
-				return http.ErrUseLastResponse
-			}}
-		}
 		if l.FreshWindow <= 0 {
 			l.FreshWindow = DefaultFreshWindow
-		}
-		if l.Attempts <= 0 {
-			l.Attempts = DefaultAttempts
-		}
-		if l.RetryDelay <= 0 {
-			l.RetryDelay = DefaultRetryDelay
-		}
-		if l.Sleep == nil {
-			l.Sleep = time.Sleep
 		}
 	})
 }
@@ -134,16 +101,11 @@ func (l *TicketLog) TakeFresh(ctx context.Context, sid, ticket string) (bool, er
 	return err == nil, err
 }
 
-// notice is one LogoutRequest to deliver.
-type notice struct {
-	system, url, body string
-}
-
 // OnEnd is the session manager's end hook: it reads the tickets the session was given, and
-// for each one of a system that still exists, is allowed CAS and has a logout URL, starts the
-// delivery of a LogoutRequest naming the user and the ticket. It never fails the logout: what
-// cannot be read is logged and skipped.
-func (l *TicketLog) OnEnd(ctx context.Context, sess *session.Session, _ string) error {
+// for each one of a system that still exists, is allowed CAS and has a logout URL, queues a
+// notice of kind slo.KindCAS naming the user and the ticket. It never fails the logout: what
+// cannot be read or queued is logged and skipped.
+func (l *TicketLog) OnEnd(ctx context.Context, sess *session.Session, reason string) error {
 	l.init()
 	key := ticketsKey(sess.ID)
 	members, err := l.KV.SetMembers(ctx, key)
@@ -158,7 +120,6 @@ func (l *TicketLog) OnEnd(ctx context.Context, sess *session.Session, _ string) 
 		l.Log.WarnContext(ctx, "cas logout: cannot delete the tickets of an ended session", "sid", sess.ID, "err", err)
 	}
 	systems := map[string]*domain.System{}
-	var notices []notice
 	for _, m := range members {
 		id, ticket, ok := strings.Cut(m, "|")
 		if !ok {
@@ -172,95 +133,14 @@ func (l *TicketLog) OnEnd(ctx context.Context, sess *session.Session, _ string) 
 			}
 			systems[id] = sys
 		}
-		if sys == nil || sys.LogoutURL == "" || !sys.AllowsProtocol(domain.ProtocolCAS) {
+		if sys == nil || sys.LogoutURL == "" || !sys.AllowsProtocol(domain.ProtocolCAS) || l.Logout == nil {
 			continue
 		}
-		body, err := l.logoutRequest(sess.Username, ticket)
-		if err != nil {
-			l.Log.ErrorContext(ctx, "cas logout: cannot build a LogoutRequest", "system", id, "err", err)
-			continue
+		n := slo.Notice{Kind: slo.KindCAS, SID: sess.ID, Subject: sess.UserID, Reason: reason,
+			NameID: sess.Username, SessionIndex: ticket}
+		if err := l.Logout.Enqueue(ctx, id, n); err != nil {
+			l.Log.ErrorContext(ctx, "cas logout: cannot queue a LogoutRequest; this service is not told", "system", id, "sid", sess.ID, "err", err)
 		}
-		notices = append(notices, notice{system: id, url: sys.LogoutURL, body: body})
-	}
-	for _, n := range notices {
-		l.inflight.Add(1)
-		go func() {
-			defer l.inflight.Done()
-			l.deliver(context.WithoutCancel(ctx), n)
-		}()
 	}
 	return nil
-}
-
-// Wait blocks until every delivery started so far has ended (graceful shutdown, tests).
-func (l *TicketLog) Wait() { l.inflight.Wait() }
-
-// deliver POSTs one notice as the form field logoutRequest (Appendix "SAML 2.0 logout"),
-// retrying a few times on a transport error or a status other than 2xx.
-func (l *TicketLog) deliver(ctx context.Context, n notice) {
-	form := url.Values{"logoutRequest": {n.body}}.Encode()
-	delay := l.RetryDelay
-	var err error
-	for attempt := 1; attempt <= l.Attempts; attempt++ {
-		if attempt > 1 {
-			l.Sleep(delay)
-			delay *= 2
-		}
-		if err = l.post(ctx, n.url, form); err == nil {
-			return
-		}
-	}
-	l.Log.WarnContext(ctx, "cas logout: delivery given up", "system", n.system, "attempts", l.Attempts, "err", err)
-}
-
-func (l *TicketLog) post(ctx context.Context, target, form string) error {
-	ctx, cancel := context.WithTimeout(ctx, l.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(form))
-	if err != nil {
-		return err
-	}
-	// Exactly this type: some clients (go-cas) compare the header for equality.
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := l.Client.Do(req)
-	if err != nil {
-		return err
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("status %d", resp.StatusCode)
-	}
-	return nil
-}
-
-// logoutRequest is the SAML 2.0 LogoutRequest of CAS single logout: the user as NameID and
-// the service ticket as SessionIndex, which is what a CAS client keyed its local session by.
-type logoutRequest struct {
-	XMLName      xml.Name `xml:"samlp:LogoutRequest"`
-	Samlp        string   `xml:"xmlns:samlp,attr"`
-	Saml         string   `xml:"xmlns:saml,attr"`
-	ID           string   `xml:"ID,attr"`
-	Version      string   `xml:"Version,attr"`
-	IssueInstant string   `xml:"IssueInstant,attr"`
-	NameID       string   `xml:"saml:NameID"`
-	SessionIndex string   `xml:"samlp:SessionIndex"`
-}
-
-func (l *TicketLog) logoutRequest(username, ticket string) (string, error) {
-	var id [16]byte
-	l.randMu.Lock()
-	_, err := io.ReadFull(l.Rand, id[:])
-	l.randMu.Unlock()
-	if err != nil {
-		return "", err
-	}
-	b, err := xml.Marshal(logoutRequest{
-		Samlp: "urn:oasis:names:tc:SAML:2.0:protocol", Saml: "urn:oasis:names:tc:SAML:2.0:assertion",
-		ID: "LR-" + hex.EncodeToString(id[:]), Version: "2.0",
-		// xs:dateTime in UTC (SAML 2.0 Core §1.3.3).
-		IssueInstant: l.Now().UTC().Format("2006-01-02T15:04:05Z"),
-		NameID:       username, SessionIndex: ticket,
-	})
-	return string(b), err
 }

@@ -3,18 +3,19 @@ package cas
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"reflect"
 	"sort"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/session"
+	"github.com/gatehouse/gatehouse/internal/slo"
+	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/store/kv/memkv"
 	"github.com/gatehouse/gatehouse/internal/testenv"
 )
@@ -29,52 +30,46 @@ func (m systemMap) SystemByID(_ context.Context, id string) (*domain.System, err
 	return nil, domain.ErrNotFound
 }
 
-// receiver is a CAS service's logout endpoint that fails its first failures requests.
-type receiver struct {
-	mu       sync.Mutex
-	failures int
-	posts    []string // the logoutRequest of every successful POST
-	attempts int
-}
-
-func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rc.attempts++
-	if rc.attempts <= rc.failures {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		return
-	}
-	if r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
-		w.WriteHeader(http.StatusUnsupportedMediaType)
-		return
-	}
-	rc.posts = append(rc.posts, r.FormValue("logoutRequest"))
-}
-
 func newLog(t *testing.T, clock *testenv.Clock, systems systemMap) *TicketLog {
 	kv := memkv.New(memkv.Options{Now: clock.Now})
 	t.Cleanup(func() { kv.Close() })
-	return &TicketLog{KV: kv, Systems: systems, Now: clock.Now, Sleep: func(time.Duration) {}}
+	return &TicketLog{KV: kv, Systems: systems, Now: clock.Now, Logout: &slo.Service{Queue: kv, Now: clock.Now}}
 }
 
-func TestTicketLogDeliversWithRetries(t *testing.T) {
-	ctx := context.Background()
+// queued takes every notice off the single-logout queue of system.
+func queued(t *testing.T, kv store.Queue, system string) []slo.Notice {
+	t.Helper()
+	var out []slo.Notice
+	for {
+		msg, err := kv.Dequeue(t.Context(), slo.QueueName(system), time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msg == nil {
+			return out
+		}
+		var n slo.Notice
+		if err := json.Unmarshal(msg.Body, &n); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+}
+
+// Ending a session queues one CAS notice per ticket of a system that is allowed CAS and has a
+// logout URL, and forgets the tickets.
+func TestTicketLogQueuesOneNoticePerTicket(t *testing.T) {
+	ctx := t.Context()
 	clock := testenv.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
-	flaky := &receiver{failures: 2}
-	down := &receiver{failures: 1 << 30}
-	a, b := httptest.NewServer(flaky), httptest.NewServer(down)
-	defer a.Close()
-	defer b.Close()
 	log := newLog(t, clock, systemMap{
-		"flaky":  {ID: "flaky", LogoutURL: a.URL, Protocols: []string{domain.ProtocolCAS}},
-		"down":   {ID: "down", LogoutURL: b.URL},
+		"app":    {ID: "app", LogoutURL: "https://app.example.test/logout", Protocols: []string{domain.ProtocolCAS}},
+		"both":   {ID: "both", LogoutURL: "https://both.example.test/logout"}, // no list: every protocol
 		"nourl":  {ID: "nourl"},
-		"ssoapp": {ID: "ssoapp", LogoutURL: a.URL, Protocols: []string{domain.ProtocolSSO}},
+		"ssoapp": {ID: "ssoapp", LogoutURL: "https://sso.example.test/logout", Protocols: []string{domain.ProtocolSSO}},
 	})
 	sess := &session.Session{ID: "s1", UserID: "u1", Username: "jack", CreatedAt: clock.Now(),
 		LastSeen: clock.Now(), IdleTTL: time.Hour, AbsoluteExp: clock.Now().Add(8 * time.Hour)}
-	for _, r := range [][2]string{{"flaky", "ST-a"}, {"flaky", "ST-b"}, {"down", "ST-c"}, {"nourl", "ST-d"}, {"ssoapp", "ST-e"}, {"gone", "ST-f"}} {
+	for _, r := range [][2]string{{"app", "ST-a"}, {"app", "ST-b"}, {"both", "ST-c"}, {"nourl", "ST-d"}, {"ssoapp", "ST-e"}, {"gone", "ST-f"}} {
 		if err := log.Record(ctx, sess, r[0], r[1]); err != nil {
 			t.Fatal(err)
 		}
@@ -82,42 +77,54 @@ func TestTicketLogDeliversWithRetries(t *testing.T) {
 	if err := log.OnEnd(ctx, sess, "logout"); err != nil {
 		t.Fatal(err)
 	}
-	log.Wait()
-
-	var got []string
-	for _, p := range flaky.posts {
-		var lr struct {
-			XMLName      xml.Name `xml:"urn:oasis:names:tc:SAML:2.0:protocol LogoutRequest"`
-			NameID       string   `xml:"urn:oasis:names:tc:SAML:2.0:assertion NameID"`
-			SessionIndex string   `xml:"urn:oasis:names:tc:SAML:2.0:protocol SessionIndex"`
-			Instant      string   `xml:"IssueInstant,attr"`
+	kv := log.KV.(store.Queue)
+	got := map[string][]string{}
+	jtis := map[string]bool{}
+	for _, sys := range []string{"app", "both", "nourl", "ssoapp", "gone"} {
+		for _, n := range queued(t, kv, sys) {
+			if n.Kind != slo.KindCAS || n.SID != "s1" || n.Subject != "u1" || n.NameID != "jack" ||
+				n.System != sys || n.Reason != "logout" || !n.EndedAt.Equal(clock.Now()) || n.JTI == "" || jtis[n.JTI] {
+				t.Errorf("notice %+v", n)
+			}
+			jtis[n.JTI] = true
+			got[sys] = append(got[sys], n.SessionIndex)
 		}
-		if err := xml.Unmarshal([]byte(p), &lr); err != nil {
-			t.Fatalf("%v: %s", err, p)
-		}
-		if lr.NameID != "jack" || lr.Instant != "2026-01-02T03:04:05Z" {
-			t.Errorf("logout request %s", p)
-		}
-		got = append(got, lr.SessionIndex)
 	}
-	sort.Strings(got)
-	if strings.Join(got, ",") != "ST-a,ST-b" {
-		t.Errorf("delivered %q, want ST-a and ST-b (the SSO-only system, the one without a URL and the deleted one are not told)", got)
+	for _, l := range got {
+		sort.Strings(l)
 	}
-	if down.attempts != DefaultAttempts {
-		t.Errorf("the system that stays down was tried %d times, want %d", down.attempts, DefaultAttempts)
+	if want := map[string][]string{"app": {"ST-a", "ST-b"}, "both": {"ST-c"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("queued %v, want %v (the SSO-only system, the one without a URL and the deleted one are not told)", got, want)
 	}
 	if m, err := log.KV.SetMembers(ctx, ticketsKey("s1")); err != nil || len(m) != 0 {
 		t.Errorf("the record outlived the session: %v %v", m, err)
 	}
 	// A second end (another node, a retry) finds nothing to tell.
-	before := flaky.attempts
 	if err := log.OnEnd(ctx, sess, "logout"); err != nil {
 		t.Fatal(err)
 	}
-	log.Wait()
-	if flaky.attempts != before {
-		t.Error("an ended session was told twice")
+	if n := queued(t, kv, "app"); len(n) != 0 {
+		t.Errorf("an ended session was told twice: %+v", n)
+	}
+}
+
+// A notice that cannot be queued is logged and never fails the logout.
+func TestTicketLogQueueFailureNeverFailsTheLogout(t *testing.T) {
+	ctx := t.Context()
+	clock := testenv.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	log := newLog(t, clock, systemMap{
+		"app": {ID: "app", LogoutURL: "https://app.example.test/logout", Protocols: []string{domain.ProtocolCAS}},
+	})
+	broken := memkv.New(memkv.Options{})
+	broken.Close()
+	log.Logout = &slo.Service{Queue: broken}
+	sess := &session.Session{ID: "s1", UserID: "u1", Username: "jack", CreatedAt: clock.Now(),
+		LastSeen: clock.Now(), IdleTTL: time.Hour, AbsoluteExp: clock.Now().Add(8 * time.Hour)}
+	if err := log.Record(ctx, sess, "app", "ST-a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := log.OnEnd(ctx, sess, "logout"); err != nil {
+		t.Fatalf("OnEnd: %v", err)
 	}
 }
 
@@ -149,25 +156,19 @@ func TestTicketLogFreshness(t *testing.T) {
 	}
 }
 
-// TestWireFormats compares the service responses and the logout request with golden files.
+// TestWireFormats compares the service responses with golden files (the logout request is
+// internal/slo's).
 func TestWireFormats(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	ok := &success{User: "jack", Attributes: attributes{AuthenticationDate: at, IsFromNewLogin: true,
 		UserID: "u1", Username: "jack", DisplayName: `Jack <"&">`, Email: "jack@example.com",
 		Roles: []string{"EDITOR", "USER"}, Permissions: []string{"app:doc:*", "app:doc:read"}}}
 	fail := &failure{codeInvalidTicket, "Ticket 'ST-<x>&]]>' not recognized."}
-	log := &TicketLog{Now: func() time.Time { return at }, Rand: bytes.NewReader(make([]byte, 16))}
-	log.init()
-	lr, err := log.logoutRequest("jack", "ST-abc")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for name, write := range map[string]func(http.ResponseWriter){
-		"success.xml":    func(w http.ResponseWriter) { writeXML(w, ok, nil) },
-		"failure.xml":    func(w http.ResponseWriter) { writeXML(w, nil, fail) },
-		"success.json":   func(w http.ResponseWriter) { writeJSON(w, ok, nil) },
-		"failure.json":   func(w http.ResponseWriter) { writeJSON(w, nil, fail) },
-		"logout_req.xml": func(w http.ResponseWriter) { _, _ = w.Write([]byte(lr + "\n")) },
+		"success.xml":  func(w http.ResponseWriter) { writeXML(w, ok, nil) },
+		"failure.xml":  func(w http.ResponseWriter) { writeXML(w, nil, fail) },
+		"success.json": func(w http.ResponseWriter) { writeJSON(w, ok, nil) },
+		"failure.json": func(w http.ResponseWriter) { writeJSON(w, nil, fail) },
 	} {
 		rec := httptest.NewRecorder()
 		write(rec)
