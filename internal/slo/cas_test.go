@@ -218,3 +218,28 @@ func TestLogoutRequestWireFormat(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestCASRedirectCountsAsTaken: a CAS client that ends the session and then redirects (as
+// Apache's mod_auth_cas does) has taken the notice; an OpenID receiver's redirect has not.
+func TestCASRedirectCountsAsTaken(t *testing.T) {
+	f := newFixture(t, backends[0], nil)
+	app := newCASReceiver(t)
+	app.setStatus(http.StatusFound)
+	f.addCASSystem("app", app.srv.URL)
+	oidc := newReceiver(t, &f.jwks, "crm")
+	oidc.setStatus(http.StatusFound)
+	f.addSystem("crm", oidc.srv.URL+"/logout")
+	f.run()
+	if err := f.svc.Enqueue(t.Context(), "app", casNotice("s-1", "ST-1-abc")); err != nil {
+		t.Fatal(err)
+	}
+	if code := <-app.hits; code != http.StatusFound {
+		t.Fatalf("hit answered %d", code)
+	}
+	f.waitOutcome("app/" + OutcomeDelivered)
+	s := f.session("u-1", "crm")
+	if err := f.sessions.End(t.Context(), s.ID, "logout"); err != nil {
+		t.Fatal(err)
+	}
+	f.waitOutcome("crm/" + OutcomeRetried)
+}

@@ -245,9 +245,10 @@ func (s *Service) Backoff(attempt int) time.Duration {
 	return d/2 + s.jitter(d-d/2)
 }
 
-// post sends n to the system's logout URL as a form POST (see form). Only a 2xx answer counts
-// as taken (Back-Channel Logout 1.0 §2.8 has the receiver answer 200 OK, or 204); redirects
-// are not followed.
+// post sends n to the system's logout URL as a form POST (see form). A 2xx answer counts as
+// taken (Back-Channel Logout 1.0 §2.8 has the receiver answer 200 OK, or 204); for a CAS notice
+// a 3xx does too, because CAS clients such as mod_auth_cas end the session and then redirect
+// (CAS 3.0 prescribes no answer). Redirects are never followed.
 func (s *Service) post(ctx context.Context, sys *domain.System, n Notice) error {
 	if sys.LogoutURL == "" {
 		return errors.New("the system no longer has a logout URL")
@@ -273,7 +274,7 @@ func (s *Service) post(ctx context.Context, sys *domain.System, n Notice) error 
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10)) // lets the connection be reused
-	if resp.StatusCode/100 != 2 {
+	if ok := resp.StatusCode/100 == 2 || n.Kind == KindCAS && resp.StatusCode/100 == 3; !ok {
 		return fmt.Errorf("POST %s: %s", sys.LogoutURL, resp.Status)
 	}
 	return nil
