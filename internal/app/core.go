@@ -181,7 +181,7 @@ func (c *Core) build(opts Options) {
 	c.Identity = &identity.Service{
 		Users: c.SQL, Systems: c.SQL, Roles: c.SQL, Grants: c.SQL, Audit: c.SQL,
 		Hasher: c.Hasher, Policy: policy, Secrets: c.Secrets,
-		Now: opts.Now, Rand: opts.Rand, Log: opts.Logger, Changes: c.Auth,
+		Now: opts.Now, Rand: opts.Rand, Log: opts.Logger, Changes: c.Auth, Epoch: c.Auth.Authz.Epoch,
 	}
 	c.buildSSO(opts)
 	c.buildCAS(opts)

@@ -115,6 +115,11 @@ func (c *AuthzCache) Forget(userID string) {
 	c.mu.Unlock()
 }
 
+// Epoch returns the change counter of users, roles, grants and systems as this node last read
+// it from the session store (at most EpochEvery old). Caches of such data key their entries
+// to it.
+func (c *AuthzCache) Epoch(ctx context.Context) (int64, error) { return c.currentEpoch(ctx) }
+
 func (c *AuthzCache) currentEpoch(ctx context.Context) (int64, error) {
 	now := c.Now()
 	c.mu.Lock()

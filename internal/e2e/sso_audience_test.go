@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"testing"
 )
 
@@ -24,4 +25,22 @@ func TestSubsystemRefreshCannotReachCenter(t *testing.T) {
 	api := srv.client("198.51.100.9", "subsystem/1")
 	api.bearer = d.AccessToken
 	expect(t, api.do("GET", "/api/me", nil), 401, codeTokenInvalid, "an SSO access token at /api/me")
+}
+
+// TestRotatedSecretDiesAtOnce: system credentials are checked through a cache, and a rotation
+// still ends the old secret for the very next request.
+func TestRotatedSecretDiesAtOnce(t *testing.T) {
+	srv := startServer(t, backends[0], nil)
+	env := newSSOEnv(t, srv)
+	br := env.browser("203.0.113.41")
+	br.mustLogin("jack", "jack123", nil)
+	old := env.systemClient("alpha", env.secretA)
+	old.mustValidate(ticketFor(t, br, "alpha", ssoRedirectA), ssoRedirectA) // the system is cached now
+	secret, err := srv.Identity.RotateSecret(context.Background(), cliActor, "alpha")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := old.validate(ticketFor(t, br, "alpha", ssoRedirectA), ssoRedirectA)
+	expect(t, e, 401, codeUnauth, "the old secret after rotation")
+	env.systemClient("alpha", secret).mustValidate(ticketFor(t, br, "alpha", ssoRedirectA), ssoRedirectA)
 }

@@ -36,6 +36,11 @@ type Service struct {
 	// Changes hears of every change that affects signed-in users; nil when nobody listens
 	// (the sign-in engine listens: it ends sessions and drops cached permissions).
 	Changes ChangeListener
+	// Epoch reads the shared change counter that Changes.AuthzChanged moves; with it, system
+	// credentials are checked against a cache. Nil: every check reads the store.
+	Epoch func(ctx context.Context) (int64, error)
+
+	systems systemCache
 }
 
 // ChangeListener is told of changes that signed-in users must feel at once.

@@ -41,13 +41,17 @@ func (s *Service) RotateSecret(ctx context.Context, a Actor, systemID string) (s
 		return "", err
 	}
 	s.record(ctx, a, domain.AuditSystemSecret, sys.ID, sys.ID, nil)
+	s.forgetSystem(sys.ID)
+	s.authzChanged(ctx) // other nodes drop their cached copy within a second
 	return secret, nil
 }
 
 // AuthenticateSystem checks a system's credentials. Unknown system and wrong secret give the
-// same answer.
+// same answer. The system is read through a cache keyed to the change epoch (see Epoch), so
+// a rotated secret stops working at once on the node that rotated it and within a second on
+// every other.
 func (s *Service) AuthenticateSystem(ctx context.Context, systemID, secret string) (*domain.System, error) {
-	sys, err := s.Systems.SystemByID(ctx, systemID)
+	sys, err := s.cachedSystem(ctx, systemID)
 	if err != nil && domain.ErrorCode(err) != domain.CodeNotFound {
 		return nil, err
 	}
