@@ -115,7 +115,7 @@ func systemCmd(ce *cmdEnv) *cobra.Command {
 	}
 	rotate := &cobra.Command{
 		Use:   "rotate-secret ID",
-		Short: "Replace a system's secret (the old one stops working within a second everywhere); prints the new one once",
+		Short: "Replace a system's secret (the old one stops working within seconds everywhere); prints the new one once",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			return ce.withCore(c.Context(), func(core *app.Core) error {

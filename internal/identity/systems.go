@@ -48,8 +48,8 @@ func (s *Service) RotateSecret(ctx context.Context, a Actor, systemID string) (s
 
 // AuthenticateSystem checks a system's credentials. Unknown system and wrong secret give the
 // same answer. The system is read through a cache keyed to the change epoch (see Epoch), so
-// a rotated secret stops working at once on the node that rotated it and within a second on
-// every other.
+// a rotated secret stops working at once on the node that rotated it, within a second on every
+// other node sharing the session store, and within five seconds in any case.
 func (s *Service) AuthenticateSystem(ctx context.Context, systemID, secret string) (*domain.System, error) {
 	sys, err := s.cachedSystem(ctx, systemID)
 	if err != nil && domain.ErrorCode(err) != domain.CodeNotFound {

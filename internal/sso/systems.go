@@ -11,7 +11,7 @@ import (
 // systemCacheFor is how long a looked-up system is reused for Authorize and UserInfo: a change of
 // redirect URIs or protocols reaches every node within it. (Secrets are never checked from here:
 // identity.Service.AuthenticateSystem keeps its own cache keyed to the change epoch, so a
-// rotated secret dies at once on the rotating node and within a second on the others.)
+// rotated secret dies at once on the rotating node and within seconds on the others.)
 const (
 	systemCacheFor    = 2 * time.Second
 	systemCacheMaxLen = 4096
