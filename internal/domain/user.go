@@ -53,7 +53,18 @@ const (
 // changes nothing: invalid UTF-8 becomes U+FFFD first (NFKC and ToLower treat it differently),
 // and space is trimmed after NFKC, which turns some marks into space + combining mark.
 func NormalizeUsername(s string) string {
-	return strings.TrimSpace(strings.ToLower(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))))
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	// Lower-casing can undo NFKC ("Y" + combining ring lowers to "y" + ring, which NFKC composes
+	// to "ẙ"), and NFKC can undo lower case; repeat both until nothing changes, so that
+	// normalising twice changes nothing (a few rounds always suffice; the bound is a guard).
+	for range 4 {
+		next := strings.TrimSpace(strings.ToLower(norm.NFKC.String(s)))
+		if next == s {
+			break
+		}
+		s = next
+	}
+	return s
 }
 
 // ValidateUsername checks an already normalised username.
