@@ -66,9 +66,7 @@ func (s *Service) OnEnd(ctx context.Context, sess *session.Session, reason strin
 	now := s.now().UTC()
 	queued := 0
 	for _, id := range sess.Systems {
-		// A fresh read, not the worker's cached directory: a logout URL removed (or a protocol
-		// changed) just before this logout must be honoured. Logouts are rare; one read each.
-		sys, err := s.Systems.SystemByID(ctx, id)
+		sys, err := s.dir.lookup(ctx, id)
 		if errors.Is(err, domain.ErrNotFound) {
 			continue // deleted since the session joined it: nobody to tell
 		}
