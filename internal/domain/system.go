@@ -12,10 +12,11 @@ import (
 type System struct {
 	ID           string
 	Name         string
-	SecretHash   []byte   // keyed hash (HMAC-SHA-256) of the secret; the secret itself is never kept
-	RedirectURIs []string // exact, absolute URLs; compared as parsed URLs
-	LogoutURL    string   // back-channel logout endpoint; "" for none
-	Protocols    []string // faces it may use: "sso", "cas", "oidc"; empty means all
+	SecretHash   []byte     // keyed hash (HMAC-SHA-256) of the secret; the secret itself is never kept
+	RedirectURIs []string   // exact, absolute URLs; compared as parsed URLs
+	LogoutURL    string     // back-channel logout endpoint; "" for none
+	Protocols    []string   // faces it may use: "sso", "cas", "oidc"; empty means all
+	OIDC         OIDCClient // settings of the OpenID Connect face
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -61,6 +62,7 @@ func (s *System) Validate() error {
 			p.Add("protocols", "%q is not one of sso, cas, oidc", pr)
 		}
 	}
+	s.OIDC.validate(&p)
 	return p.Err()
 }
 

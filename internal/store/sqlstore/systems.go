@@ -3,17 +3,19 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/gatehouse/gatehouse/internal/domain"
 )
 
-const systemColumns = `id, name, secret_hash, redirect_uris, logout_url, protocols, created_at, updated_at`
+const systemColumns = `id, name, secret_hash, redirect_uris, logout_url, protocols, oidc, created_at, updated_at`
 
 func scanSystem(row rowScanner) (*domain.System, error) {
 	var s domain.System
-	var redirects, protocols string
-	err := row.Scan(&s.ID, &s.Name, &s.SecretHash, &redirects, &s.LogoutURL, &protocols,
+	var redirects, protocols, oidc string
+	err := row.Scan(&s.ID, &s.Name, &s.SecretHash, &redirects, &s.LogoutURL, &protocols, &oidc,
 		timeDest{&s.CreatedAt}, timeDest{&s.UpdatedAt})
 	if err != nil {
 		return nil, err
@@ -24,6 +26,9 @@ func scanSystem(row rowScanner) (*domain.System, error) {
 	}
 	if s.Protocols, err = decodeList(protocols); err != nil {
 		return nil, err
+	}
+	if err = json.Unmarshal([]byte(oidc), &s.OIDC); err != nil {
+		return nil, fmt.Errorf("system %q: oidc settings: %w", s.ID, err)
 	}
 	return &s, nil
 }
@@ -39,13 +44,13 @@ func (d *DB) CreateSystem(ctx context.Context, s *domain.System) error {
 	if updated.IsZero() {
 		updated = created
 	}
-	redirects, protocols, err := systemLists(s)
+	redirects, protocols, oidc, err := systemLists(s)
 	if err != nil {
 		return failure("create system", err)
 	}
 	_, err = d.w.ExecContext(ctx, `INSERT INTO systems (id, name, secret_hash, redirect_uris,
-		logout_url, protocols, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		s.ID, s.Name, bytesArg(s.SecretHash), redirects, s.LogoutURL, protocols,
+		logout_url, protocols, oidc, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		s.ID, s.Name, bytesArg(s.SecretHash), redirects, s.LogoutURL, protocols, oidc,
 		d.timeArg(created), d.timeArg(updated))
 	if _, ok := uniqueViolation(err); ok {
 		return conflict(err, "system %q exists", s.ID)
@@ -57,12 +62,15 @@ func (d *DB) CreateSystem(ctx context.Context, s *domain.System) error {
 	return nil
 }
 
-func systemLists(s *domain.System) (redirects, protocols string, err error) {
+func systemLists(s *domain.System) (redirects, protocols, oidc string, err error) {
 	if redirects, err = encodeList(s.RedirectURIs); err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
-	protocols, err = encodeList(s.Protocols)
-	return redirects, protocols, err
+	if protocols, err = encodeList(s.Protocols); err != nil {
+		return "", "", "", err
+	}
+	b, err := json.Marshal(s.OIDC)
+	return redirects, protocols, string(b), err
 }
 
 // SystemByID returns the system with the given id.
@@ -81,13 +89,13 @@ func (d *DB) SystemByID(ctx context.Context, id string) (*domain.System, error) 
 // back into s. An unknown id is domain.ErrNotFound.
 func (d *DB) UpdateSystem(ctx context.Context, s *domain.System) error {
 	now := d.clock()
-	redirects, protocols, err := systemLists(s)
+	redirects, protocols, oidc, err := systemLists(s)
 	if err != nil {
 		return failure("update system", err)
 	}
 	n, err := affected(d.w.ExecContext(ctx, `UPDATE systems SET name = $2, secret_hash = $3,
-		redirect_uris = $4, logout_url = $5, protocols = $6, updated_at = $7 WHERE id = $1`,
-		s.ID, s.Name, bytesArg(s.SecretHash), redirects, s.LogoutURL, protocols, d.timeArg(now)))
+		redirect_uris = $4, logout_url = $5, protocols = $6, oidc = $7, updated_at = $8 WHERE id = $1`,
+		s.ID, s.Name, bytesArg(s.SecretHash), redirects, s.LogoutURL, protocols, oidc, d.timeArg(now)))
 	if err != nil {
 		return failure("update system", err)
 	}

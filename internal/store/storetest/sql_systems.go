@@ -74,7 +74,10 @@ func sqlTestUpdateSystem(t *testing.T, s SQLStore) {
 		RedirectURIs: []string{"https://new.example.org/cb"},
 		LogoutURL:    "",
 		Protocols:    []string{domain.ProtocolCAS},
-		CreatedAt:    sqlT0.Add(100 * time.Hour), // never written by UpdateSystem
+		OIDC: domain.OIDCClient{Public: true, GrantTypes: []string{domain.GrantAuthorizationCode},
+			Scopes: []string{"openid"}, IDTokenAlg: domain.AlgRS256,
+			PostLogoutRedirectURIs: []string{"https://new.example.org/bye"}},
+		CreatedAt: sqlT0.Add(100 * time.Hour), // never written by UpdateSystem
 	}
 	sqlNoErr(t, "UpdateSystem", s.UpdateSystem(ctx, changed))
 	if changed.UpdatedAt.IsZero() {
@@ -85,7 +88,7 @@ func sqlTestUpdateSystem(t *testing.T, s SQLStore) {
 	sqlEqual(t, "after UpdateSystem", got, &domain.System{
 		ID: "demo", Name: "Demo, renamed", SecretHash: []byte("rotated"),
 		RedirectURIs: []string{"https://new.example.org/cb"}, Protocols: []string{domain.ProtocolCAS},
-		CreatedAt: created, UpdatedAt: changed.UpdatedAt,
+		OIDC: changed.OIDC, CreatedAt: created, UpdatedAt: changed.UpdatedAt,
 	})
 
 	// Lists can be emptied.
