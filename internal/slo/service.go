@@ -105,7 +105,9 @@ func (s *Service) init() {
 				},
 			}
 		}
-		s.dir.systems, s.dir.maxAge, s.dir.now = s.Systems, or(s.RefreshEvery, DefaultRefreshEvery), s.now
+		// The directory ages on the wall clock, not the injected one: a frozen test clock must
+		// not freeze a cache of rows that change under it.
+		s.dir.systems, s.dir.maxAge, s.dir.now = s.Systems, or(s.RefreshEvery, DefaultRefreshEvery), time.Now
 	})
 }
 
@@ -215,14 +217,16 @@ func (d *directory) lookup(ctx context.Context, id string) (*domain.System, erro
 		return nil, err
 	}
 	d.mu.Lock()
-	if d.byID != nil {
-		next := make(map[string]*domain.System, len(d.byID)+1)
-		for k, v := range d.byID {
-			next[k] = v
-		}
-		next[id] = sys
-		d.byID = next
+	next := make(map[string]*domain.System, len(d.byID)+1)
+	for k, v := range d.byID {
+		next[k] = v
 	}
+	next[id] = sys
+	if d.byID == nil {
+		// The first load failed: what was read is all that is known, and it is stale at once.
+		d.loadedAt = time.Time{}
+	}
+	d.byID = next
 	d.mu.Unlock()
 	return sys, nil
 }
