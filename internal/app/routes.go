@@ -29,6 +29,9 @@ func (a *App) routes() (http.Handler, error) {
 	a.mountCAS(mux)
 	a.mountSLO(mux)
 	a.mountGateway(mux)
+	a.mountOIDC(mux)
+	a.mountAdmin(mux)
+	a.mountWeb(mux)
 	mux.Handle("/api/", respond.Fallback(mux))
 
 	metrics, err := middleware.NewMetrics(a.Registry)

@@ -1,0 +1,6 @@
+package app
+
+import "net/http"
+
+// mountAdmin mounts the admin face.
+func (a *App) mountAdmin(mux *http.ServeMux) {}

@@ -1,0 +1,6 @@
+package app
+
+import "net/http"
+
+// mountWeb mounts the web face.
+func (a *App) mountWeb(mux *http.ServeMux) {}
