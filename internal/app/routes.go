@@ -31,6 +31,7 @@ func (a *App) routes() (http.Handler, error) {
 	a.mountGateway(mux)
 	a.mountOIDC(mux)
 	a.mountAdmin(mux)
+	a.mountOpenAPI(mux)
 	a.mountWeb(mux)
 	mux.Handle("/api/", respond.Fallback(mux))
 
