@@ -1,6 +1,12 @@
 package app
 
-import "net/http"
+import (
+	"net/http"
 
-// mountOpenAPI serves the OpenAPI document of the native API.
-func (a *App) mountOpenAPI(mux *http.ServeMux) {}
+	"github.com/gatehouse/gatehouse/internal/httpapi/openapi"
+)
+
+// mountOpenAPI serves the OpenAPI document of the native API at GET /api/openapi.json.
+func (a *App) mountOpenAPI(mux *http.ServeMux) {
+	openapi.Handler{}.Mount(mux)
+}

@@ -1,0 +1,118 @@
+package spec
+
+import "github.com/gatehouse/gatehouse/internal/domain"
+
+// adminOps are the routes of the admin API (internal/httpapi/adminapi), written to the
+// contract in docs/admin-api.md. Every change is audited (types admin.*).
+func adminOps() []Op {
+	in, nf, cf := domain.CodeInvalidInput, domain.CodeNotFound, domain.CodeConflict
+	weak := domain.CodeWeakPassword
+	op := func(method, path, perm, summary string, o Op) Op {
+		o.Method, o.Path, o.Tag, o.Auth, o.Permission, o.Summary = method, path, "admin", Signed, "gatehouse:"+perm, summary
+		return o
+	}
+	userPatch := input("display_name?", str(), "email?", S{"type": "string", "format": "email"},
+		"status?", enum("active", "disabled", "locked"))
+	systemIn := input("id", S{"type": "string", "pattern": "^[a-z0-9_-]+$", "description": "Lower-case letters, digits, - and _."},
+		"name", str(), "redirect_uris?", arr(S{"type": "string", "format": "uri"}, "Compared exactly as parsed URLs."),
+		"logout_url?", str("Back-channel logout URL."), "protocols?", arr(enum("sso", "cas", "oidc"), "Empty: all."),
+		"oidc?", ref("OIDCSettings"))
+	systemPatch := input("name?", str(), "redirect_uris?", arr(S{"type": "string", "format": "uri"}), "logout_url?", str(),
+		"protocols?", arr(enum("sso", "cas", "oidc")), "oidc?", ref("OIDCSettings"))
+	grants := obj("items", arr(ref("Grant")))
+	return []Op{
+		op("GET", "/api/admin/users", "users:read", "List users", Op{
+			Params: append([]S{query("q", str(), "Substring of username, display name or e-mail."),
+				query("status", enum("active", "disabled", "locked"), "Only users of this status.")}, paging...),
+			Data: page("AdminUser"), Errors: []domain.Code{in}}),
+		op("POST", "/api/admin/users", "users:write", "Create a user", Op{
+			Description: "Without a password a one-time password is generated and answered once as data.password.",
+			Body:        input("username", str(), "display_name?", str(), "email?", S{"type": "string", "format": "email"}, "password?", str()),
+			Status:      201, Data: obj("user", ref("AdminUser"), "password?", str("The generated one-time password, shown once.")),
+			Errors: []domain.Code{in, cf, weak}}),
+		op("GET", "/api/admin/users/{id}", "users:read", "Read a user and their grants", Op{
+			Data: obj("user", ref("AdminUser"), "grants", arr(ref("Grant"))), Errors: []domain.Code{nf}}),
+		op("PATCH", "/api/admin/users/{id}", "users:write", "Edit a user", Op{
+			Description: "Disabling or locking a user ends their sessions.",
+			Body:        userPatch, Data: ref("AdminUser"), Errors: []domain.Code{in, nf, cf}}),
+		op("POST", "/api/admin/users/{id}/password", "users:write", "Reset a user's password", Op{
+			Description: "Without a password one is generated and answered once. Every session of the user ends.",
+			Body:        input("password?", str()), BodyOptional: true,
+			Data: obj("password?", str("The generated password, shown once.")), Errors: []domain.Code{in, nf, weak}}),
+		op("PUT", "/api/admin/users/{id}/roles/{roleId}", "users:write", "Grant a role", Op{
+			Data: grants, Errors: []domain.Code{nf}}),
+		op("DELETE", "/api/admin/users/{id}/roles/{roleId}", "users:write", "Revoke a role", Op{
+			Data: grants, Errors: []domain.Code{nf}}),
+		op("GET", "/api/admin/users/{id}/sessions", "users:read", "A user's live sessions", Op{
+			Data: obj("items", arr(ref("AdminSession"))), Errors: []domain.Code{nf}}),
+		op("DELETE", "/api/admin/users/{id}/sessions", "sessions:revoke", "Sign a user out everywhere", Op{
+			Data: obj("ended", integer()), Errors: []domain.Code{nf}}),
+
+		op("GET", "/api/admin/systems", "systems:read", "List systems", Op{Data: obj("items", arr(ref("System")))}),
+		op("POST", "/api/admin/systems", "systems:write", "Register a system", Op{
+			Description: "The secret is answered once; a public OIDC client (oidc.public) gets none.",
+			Body:        systemIn, Status: 201, Data: obj("system", ref("System"), "secret?", str("Shown once.")),
+			Errors: []domain.Code{in, cf}}),
+		op("GET", "/api/admin/systems/{id}", "systems:read", "Read a system", Op{Data: ref("System"), Errors: []domain.Code{nf}}),
+		op("PATCH", "/api/admin/systems/{id}", "systems:write", "Edit a system", Op{
+			Body: systemPatch, Data: ref("System"), Errors: []domain.Code{in, nf, cf}}),
+		op("DELETE", "/api/admin/systems/{id}", "systems:write", "Delete a system", Op{
+			Description: "The Gatehouse system itself cannot be deleted.", Errors: []domain.Code{in, nf, domain.CodeForbidden, cf}}),
+		op("POST", "/api/admin/systems/{id}/secret", "systems:write", "Rotate a system's secret", Op{
+			Description: "The old secret stops working at once on this node, within seconds elsewhere.",
+			Data:        obj("secret", str("Shown once.")), Errors: []domain.Code{nf, in}}),
+		op("GET", "/api/admin/systems/{id}/logout-deliveries", "systems:read", "Single-logout delivery report of a system", Op{
+			Data: ref("DeliveryReport"), Errors: []domain.Code{nf}}),
+
+		op("GET", "/api/admin/roles", "systems:read", "List roles", Op{
+			Params: []S{query("system", str(), "Only the roles of this system.")},
+			Data:   obj("items", arr(ref("Role"))), Errors: []domain.Code{in}}),
+		op("POST", "/api/admin/roles", "systems:write", "Create a role", Op{
+			Body:   input("system", str(), "name", str(), "description?", str(), "permissions?", strs("Codes system:resource:action; any segment may be *.")),
+			Status: 201, Data: ref("Role"), Errors: []domain.Code{in, nf, cf}}),
+		op("PATCH", "/api/admin/roles/{id}", "systems:write", "Edit a role", Op{
+			Description: "permissions replace the whole set.",
+			Body:        input("description?", str(), "permissions?", strs()), Data: ref("Role"), Errors: []domain.Code{in, nf, cf}}),
+		op("DELETE", "/api/admin/roles/{id}", "systems:write", "Delete a role", Op{Errors: []domain.Code{nf}}),
+
+		op("GET", "/api/admin/sessions", "sessions:read", "List live sessions, newest first", Op{
+			Params: append([]S{query("user", str(), "A user id or username.")}, paging...),
+			Data:   page("AdminSession"), Errors: []domain.Code{in}}),
+		op("DELETE", "/api/admin/sessions/{sid}", "sessions:revoke", "End a session", Op{Errors: []domain.Code{nf}}),
+
+		op("GET", "/api/admin/audit", "audit:read", "Read the audit log, newest first", Op{
+			Params: append([]S{query("user", str(), "Actor or subject: a user id or username."),
+				query("type", str(), "An exact type, or a prefix ending in . (admin.)."),
+				query("since", S{"type": "string", "format": "date-time"}, "RFC 3339."),
+				query("until", S{"type": "string", "format": "date-time"}, "RFC 3339.")}, paging...),
+			Data: page("AuditEvent"), Errors: []domain.Code{in}}),
+		op("GET", "/api/admin/stats", "stats:read", "Dashboard statistics", Op{
+			Params: []S{query("range", S{"type": "string", "enum": []string{"24h", "7d", "30d"}, "default": "24h"},
+				"24h: hourly buckets; 7d, 30d: daily buckets.")},
+			Data: obj("buckets", arr(obj("start", timestamp(), "logins", integer(), "failures", integer(), "locks", integer())),
+				"totals", obj("users", integer(), "systems", integer(), "live_sessions", integer())),
+			Errors: []domain.Code{in}}),
+	}
+}
+
+func adminSchemas() S {
+	return S{
+		"AdminUser": obj("id", str(), "username", str(), "display_name", str(), "email", str(),
+			"status", enum("active", "disabled", "locked"), "created_at", timestamp(), "updated_at", timestamp(),
+			"password_changed_at", timestamp(), "version", integer()),
+		"Grant": obj("role_id", str(), "system", str(), "role", str(), "permissions", strs()),
+		"OIDCSettings": obj("public?", boolean("A public client has no secret (PKCE only)."),
+			"grant_types?", arr(enum("authorization_code", "refresh_token")),
+			"scopes?", strs(), "id_token_alg?", enum("EdDSA", "ES256"), "post_logout_redirect_uris?", strs()),
+		"System": obj("id", str(), "name", str(), "redirect_uris", strs(), "logout_url", str(),
+			"protocols", arr(enum("sso", "cas", "oidc"), "Empty: all."), "oidc", ref("OIDCSettings"),
+			"has_secret", boolean(), "created_at", timestamp(), "updated_at", timestamp()),
+		"Role": obj("id", str(), "system", str(), "name", str(), "description", str(), "permissions", strs()),
+		"AdminSession": obj("id", str(), "user_id", str(), "username", str(), "device_id", str(), "ip", str(),
+			"user_agent", str(), "created_at", timestamp(), "last_seen", timestamp(), "expires_at", timestamp(),
+			"remember_me", boolean(), "systems", strs()),
+		"AuditEvent": obj("id", integer(), "time", timestamp(), "type", str(), "actor_id", str(), "subject_id", str(),
+			"system", str(), "ip", str(), "details", S{"type": "object", "additionalProperties": S{"type": "string"}}),
+		"DeliveryReport": S{"type": "object", "description": "Queued, in flight, dead and recent failures of the system's single-logout deliveries."},
+	}
+}
