@@ -68,6 +68,27 @@ type Audit interface {
 	ListAudit(ctx context.Context, f domain.AuditFilter) ([]domain.AuditEvent, error)
 }
 
+// AuditReports answers questions about the audit log as a whole: totals for paging, counts
+// over time for the dashboard, and who signed in lately (candidates for live sessions).
+type AuditReports interface {
+	// CountAudit returns how many events f selects (its Offset and Limit ignored).
+	CountAudit(ctx context.Context, f domain.AuditFilter) (int, error)
+	// AuditCounts counts the events of the given types at or after since, per type and per
+	// bucket of the given length. Buckets are aligned to the Unix epoch (hours and days fall on
+	// UTC boundaries); only non-empty buckets are returned, ordered by start, then type.
+	AuditCounts(ctx context.Context, types []string, since time.Time, bucket time.Duration) ([]AuditCount, error)
+	// AuditSubjects returns the distinct non-empty subject ids of events of type typ at or
+	// after since, in byte order.
+	AuditSubjects(ctx context.Context, typ string, since time.Time) ([]string, error)
+}
+
+// AuditCount is the number of events of one type in one bucket of time.
+type AuditCount struct {
+	Start time.Time // UTC
+	Type  string
+	Count int
+}
+
 // SigningKeys keeps token-signing keys, private halves sealed.
 type SigningKeys interface {
 	AddSigningKey(ctx context.Context, k *domain.SigningKey) error

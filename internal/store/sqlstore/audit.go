@@ -48,33 +48,10 @@ func (d *DB) ListAudit(ctx context.Context, f domain.AuditFilter) ([]domain.Audi
 	}
 	limit = min(limit, MaxAuditPage)
 
-	var a args
-	var conds []string
-	if f.UserID != "" {
-		p := a.add(f.UserID)
-		conds = append(conds, `(actor_id = `+p+` OR subject_id = `+p+`)`)
-	}
-	switch {
-	case strings.HasSuffix(f.Type, "."):
-		// A range rather than LIKE: '_' is common in types, and the range uses the index.
-		// '/' is the byte after '.'.
-		upper := f.Type[:len(f.Type)-1] + "/"
-		conds = append(conds, `type >= `+a.add(f.Type)+` AND type < `+a.add(upper))
-	case f.Type != "":
-		conds = append(conds, `type = `+a.add(f.Type))
-	}
-	if !f.Since.IsZero() {
-		conds = append(conds, `at >= `+a.add(d.timeArg(f.Since)))
-	}
-	if !f.Until.IsZero() {
-		conds = append(conds, `at < `+a.add(d.timeArg(f.Until)))
-	}
+	a, where := d.auditWhere(f)
 	query := `SELECT id, at, type, actor_id, subject_id, system_id, session_id, ip, user_agent,
-		outcome, reason, details FROM audit_events`
-	if len(conds) > 0 {
-		query += ` WHERE ` + strings.Join(conds, ` AND `)
-	}
-	query += ` ORDER BY at DESC, id DESC LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
+		outcome, reason, details FROM audit_events` + where +
+		` ORDER BY at DESC, id DESC LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
 
 	rows, err := d.r.QueryContext(ctx, query, a...)
 	if err != nil {
@@ -98,4 +75,34 @@ func (d *DB) ListAudit(ctx context.Context, f domain.AuditFilter) ([]domain.Audi
 		return nil, failure("list audit events", err)
 	}
 	return events, nil
+}
+
+// auditWhere returns the WHERE clause (with its leading space, or "") and the arguments that
+// select the events of f, its paging aside.
+func (d *DB) auditWhere(f domain.AuditFilter) (args, string) {
+	var a args
+	var conds []string
+	if f.UserID != "" {
+		p := a.add(f.UserID)
+		conds = append(conds, `(actor_id = `+p+` OR subject_id = `+p+`)`)
+	}
+	switch {
+	case strings.HasSuffix(f.Type, "."):
+		// A range rather than LIKE: '_' is common in types, and the range uses the index.
+		// '/' is the byte after '.'.
+		upper := f.Type[:len(f.Type)-1] + "/"
+		conds = append(conds, `type >= `+a.add(f.Type)+` AND type < `+a.add(upper))
+	case f.Type != "":
+		conds = append(conds, `type = `+a.add(f.Type))
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, `at >= `+a.add(d.timeArg(f.Since)))
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, `at < `+a.add(d.timeArg(f.Until)))
+	}
+	if len(conds) == 0 {
+		return a, ""
+	}
+	return a, ` WHERE ` + strings.Join(conds, ` AND `)
 }

@@ -19,6 +19,7 @@ type SQLStore interface {
 	store.Roles
 	store.Grants
 	store.Audit
+	store.AuditReports
 	store.SigningKeys
 	store.Pinger
 }
@@ -36,6 +37,7 @@ type SQLStore interface {
 //     (granting a held role, adding a code a role has);
 //   - ListUsers pages default to 50 and are capped at 500; ListAudit pages default to 100
 //     and are capped at 1000; audit Since is inclusive and Until exclusive;
+//   - AuditCounts buckets are aligned to the Unix epoch in UTC, whatever the zone of since;
 //   - GrantsOfUser and the role readers return roles ordered by system and name, with their
 //     permissions sorted; GrantsOfUser of an unknown user is domain.ErrNotFound;
 //   - writes from many goroutines at once all succeed, except that of one username created
@@ -76,6 +78,10 @@ func RunSQL(t *testing.T, open func(t *testing.T) SQLStore) {
 		{"Audit/Order", sqlTestAuditOrder},
 		{"Audit/Filters", sqlTestAuditFilters},
 		{"Audit/Limits", sqlTestAuditLimits},
+		{"Audit/Count", sqlTestCountAudit},
+		{"Audit/Counts", sqlTestAuditCounts},
+		{"Audit/CountsBadBucket", sqlTestAuditCountsBadBucket},
+		{"Audit/Subjects", sqlTestAuditSubjects},
 		{"SigningKeys/AddList", sqlTestSigningKeys},
 		{"SigningKeys/Retire", sqlTestRetireSigningKey},
 		{"Concurrent/SameUsername", sqlTestConcurrentSameUsername},
