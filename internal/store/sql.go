@@ -47,6 +47,10 @@ type Roles interface {
 	// AddPermission and RemovePermission are idempotent.
 	AddPermission(ctx context.Context, roleID, code string) error
 	RemovePermission(ctx context.Context, roleID, code string) error
+	// UpdateRole writes r's description and replaces its permission set (duplicates dropped)
+	// in one transaction; holders get a new Version only when the set changed. An unknown
+	// role is domain.ErrNotFound. Name, system and creation time are never changed.
+	UpdateRole(ctx context.Context, r *domain.Role) error
 	DeleteRole(ctx context.Context, id string) error
 }
 

@@ -71,6 +71,7 @@ func RunSQL(t *testing.T, open func(t *testing.T) SQLStore) {
 		{"Roles/List", sqlTestListRoles},
 		{"Roles/Permissions", sqlTestRolePermissions},
 		{"Roles/Delete", sqlTestDeleteRole},
+		{"Roles/Update", sqlTestUpdateRole},
 		{"Grants/GrantRevoke", sqlTestGrantRevoke},
 		{"Grants/NotFound", sqlTestGrantNotFound},
 		{"Grants/OfUser", sqlTestGrantsOfUser},
