@@ -7,12 +7,20 @@ import (
 )
 
 // CreateSystem registers a sub-system and returns its secret, which is shown this once and
-// stored only as a keyed hash.
+// stored only as a keyed hash. A public OpenID Connect client gets no secret ("").
 func (s *Service) CreateSystem(ctx context.Context, a Actor, sys *domain.System) (string, error) {
 	now := s.Now()
 	sys.CreatedAt, sys.UpdatedAt = now, now
 	if err := sys.Validate(); err != nil {
 		return "", err
+	}
+	if sys.OIDC.Public {
+		sys.SecretHash = nil
+		if err := s.Systems.CreateSystem(ctx, sys); err != nil {
+			return "", err
+		}
+		s.record(ctx, a, domain.AuditSystemCreate, sys.ID, sys.ID, map[string]string{"name": sys.Name, "public": "true"})
+		return "", nil
 	}
 	secret, err := s.Secrets.NewSecret()
 	if err != nil {
