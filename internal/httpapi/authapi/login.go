@@ -71,8 +71,8 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	eff := res.Identity.Effective(system)
 	respond.OK(w, r, map[string]any{
 		"token":       h.tokenView(res.Tokens, h.RefreshInBody),
-		"session":     sessionView(s, s.ID),
-		"user":        userView(&res.Identity.User),
+		"session":     SessionView(s, s.ID),
+		"user":        UserView(&res.Identity.User),
 		"system":      system,
 		"roles":       nonNil(eff.Roles),
 		"permissions": nonNil(eff.Permissions.Codes()),

@@ -11,7 +11,8 @@ import (
 	"github.com/gatehouse/gatehouse/internal/session"
 )
 
-type userJSON struct {
+// UserJSON is how the native API shows a user to that user (and, with more, to the admin API).
+type UserJSON struct {
 	ID          string `json:"id"`
 	Username    string `json:"username"`
 	DisplayName string `json:"display_name"`
@@ -19,11 +20,13 @@ type userJSON struct {
 	Status      string `json:"status"`
 }
 
-func userView(u *domain.User) userJSON {
-	return userJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, Status: string(u.Status)}
+// UserView shows u.
+func UserView(u *domain.User) UserJSON {
+	return UserJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, Status: string(u.Status)}
 }
 
-type sessionJSON struct {
+// SessionJSON is how the native API shows a session; Current marks the caller's own.
+type SessionJSON struct {
 	ID        string    `json:"id"`
 	DeviceID  string    `json:"device_id"`
 	IP        string    `json:"ip"`
@@ -36,8 +39,9 @@ type sessionJSON struct {
 	Current   bool      `json:"current"`
 }
 
-func sessionView(s *session.Session, current string) sessionJSON {
-	return sessionJSON{ID: s.ID, DeviceID: s.DeviceID, IP: s.IP, UserAgent: s.UserAgent, CreatedAt: s.CreatedAt,
+// SessionView shows s; current is the id of the caller's session.
+func SessionView(s *session.Session, current string) SessionJSON {
+	return SessionJSON{ID: s.ID, DeviceID: s.DeviceID, IP: s.IP, UserAgent: s.UserAgent, CreatedAt: s.CreatedAt,
 		LastSeen: s.LastSeen, ExpiresAt: s.ExpiresAt(), Remember: s.Remember, Systems: nonNil(s.Systems), Current: s.ID == current}
 }
 
@@ -65,18 +69,18 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 	}
 	eff := p.Effective(system)
 	respond.OK(w, r, meJSON{
-		User: userView(&p.Identity.User), System: system, Roles: nonNil(eff.Roles),
-		Permissions: nonNil(eff.Permissions.Codes()), Session: sessionView(p.Session, p.Session.ID),
+		User: UserView(&p.Identity.User), System: system, Roles: nonNil(eff.Roles),
+		Permissions: nonNil(eff.Permissions.Codes()), Session: SessionView(p.Session, p.Session.ID),
 	})
 }
 
 // meJSON is the answer of GET /api/me (and the user part of a sign-in).
 type meJSON struct {
-	User        userJSON    `json:"user"`
+	User        UserJSON    `json:"user"`
 	System      string      `json:"system"`
 	Roles       []string    `json:"roles"`
 	Permissions []string    `json:"permissions"`
-	Session     sessionJSON `json:"session"`
+	Session     SessionJSON `json:"session"`
 }
 
 type passwordRequest struct {
@@ -105,9 +109,9 @@ func (h *Handler) sessions(w http.ResponseWriter, r *http.Request) {
 		respond.Error(w, r, err)
 		return
 	}
-	out := make([]sessionJSON, len(list))
+	out := make([]SessionJSON, len(list))
 	for i, s := range list {
-		out[i] = sessionView(s, p.Session.ID)
+		out[i] = SessionView(s, p.Session.ID)
 	}
 	respond.OK(w, r, map[string]any{"sessions": out})
 }
