@@ -12,8 +12,11 @@ export default defineConfig({
     assetsDir: 'assets',
     target: 'es2020',
     sourcemap: false,
-    modulePreload: { polyfill: false }, // the polyfill would be an inline script under a strict CSP
-    cssCodeSplit: true,
+    // No preload helper and one CSS file: lazy chunks are then loaded by plain relative
+    // import("./chunk.js") calls, so the same build works below any base path (the server
+    // rewrites only index.html), and no inline script is ever needed under the strict CSP.
+    modulePreload: false,
+    cssCodeSplit: false,
     manifest: true, // read by scripts/size.mjs
   },
   server: {

@@ -34,7 +34,8 @@ type Handler struct {
 
 // Mount registers the routes. POST /sso/logout acts on the browser's cookie and is refused
 // cross-origin (CSRF); the server-to-server routes authenticate with the system's secret and
-// carry no cookie, so they need no such check.
+// carry no cookie, so they need no such check. GET /login is not mounted here: the web face
+// mounts the built front end there, or MinimalLoginPage when it is not built.
 func (h *Handler) Mount(mux *http.ServeMux) {
 	if h.Now == nil {
 		h.Now = time.Now
@@ -51,7 +52,6 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /sso/refresh", h.refresh)
 	mux.HandleFunc("GET /sso/logout", h.logout)
 	mux.Handle("POST /sso/logout", h.csrf.Handler(http.HandlerFunc(h.logout)))
-	mux.HandleFunc("GET /login", h.loginPage)
 	mux.Handle("GET /sso/static/", http.StripPrefix("/sso/static/", staticFiles()))
 }
 

@@ -150,7 +150,14 @@ type loginPage struct {
 	API      string
 }
 
-// loginPage is GET /login: the minimal sign-in form. Its script posts to the sign-in API and
+// MinimalLoginPage is the minimal server-rendered sign-in form, for GET /login when the front
+// end (internal/httpapi/webui) is not built; base is the path of the public URL. The web face
+// mounts GET /login, either this page or the built one.
+func MinimalLoginPage(base string) http.Handler {
+	return http.HandlerFunc((&Handler{BasePath: base}).loginPage)
+}
+
+// loginPage is the minimal sign-in form. Its script posts to the sign-in API and
 // then goes to continue, which is used only when it is a path on this site.
 func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	render(w, http.StatusOK, "login.html", loginPage{
