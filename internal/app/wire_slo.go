@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/gatehouse/gatehouse/internal/httpapi/authapi"
 	"github.com/gatehouse/gatehouse/internal/slo"
 )
 
@@ -27,11 +26,10 @@ func (c *Core) buildSLO(opts Options) {
 	c.Auth.Sessions.OnEnd = append(c.Auth.Sessions.OnEnd, svc.OnEnd)
 }
 
-// mountSLO registers the delivery-status routes (called by App.routes).
-func (a *App) mountSLO(mux *http.ServeMux) {
-	guards := &authapi.Handler{Auth: a.Auth, Cookies: a.sessionCookies()}
-	(&slo.StatusHandler{Service: a.SingleLogout, Guard: guards.RequirePermission("gatehouse:systems:read")}).Mount(mux)
-}
+// mountSLO registers no route of its own any more (called by App.routes): the delivery
+// report, GET /api/admin/systems/{id}/logout-deliveries, is served by the admin API
+// (wire_admin.go) from slo.Service.Deliveries.
+func (a *App) mountSLO(*http.ServeMux) {}
 
 // runSLO runs the delivery worker until ctx ends (called by App.Serve in its own goroutine).
 func (a *App) runSLO(ctx context.Context) {
