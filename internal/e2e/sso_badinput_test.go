@@ -242,6 +242,10 @@ func TestSSOLoginPage(t *testing.T) {
 		"/sso/login?system=alpha&state=a%20b": "/sso/login?system=alpha&amp;state=a%20b",
 	} {
 		p := c.raw("GET", "/login?continue="+url.QueryEscape(target))
+		if isBuiltFrontEnd(p.body) {
+			checkFrontEndPage(t, p) // the front end checks continue itself (Vitest)
+			continue
+		}
 		if p.status != 200 || !strings.Contains(p.body, `data-continue="`+want+`"`) {
 			t.Fatalf("continue %q: %d, want %q in\n%s", target, p.status, want, p.body)
 		}
@@ -254,7 +258,7 @@ func TestSSOLoginPage(t *testing.T) {
 		}
 	}
 	p := c.raw("GET", "/login", "Accept-Language", "zh-CN,zh;q=0.9")
-	if !strings.Contains(p.body, `lang="zh-CN"`) || !strings.Contains(p.body, "登录") {
+	if !isBuiltFrontEnd(p.body) && (!strings.Contains(p.body, `lang="zh-CN"`) || !strings.Contains(p.body, "登录")) {
 		t.Fatalf("Chinese page:\n%s", p.body)
 	}
 	for _, asset := range []string{"/sso/static/login.js", "/sso/static/login.css"} {

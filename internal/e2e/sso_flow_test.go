@@ -30,7 +30,7 @@ func TestSSOFlow(t *testing.T) {
 			t.Fatalf("continue %q", cont)
 		}
 		lp := br.raw("GET", p.location())
-		if lp.status != 200 || !strings.Contains(lp.body, `data-continue="`+htmlAttr(cont)+`"`) {
+		if lp.status != 200 || !loginPageFor(lp.body, cont) {
 			t.Fatalf("login page %d lacks continue %q:\n%s", lp.status, cont, lp.body)
 		}
 
