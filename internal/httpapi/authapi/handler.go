@@ -40,6 +40,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	guarded := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, h.csrf.Handler(h.RequireLogin(fn))) }
 
 	mux.HandleFunc("GET /api/captcha", h.captcha)
+	mux.HandleFunc("GET /api/password-policy", h.passwordPolicy)
 	post("POST /api/auth/login", h.login)
 	post("POST /api/auth/refresh", h.refresh)
 	post("POST /api/auth/logout", h.logout)
