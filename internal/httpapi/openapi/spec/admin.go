@@ -19,7 +19,7 @@ func adminOps() []Op {
 		"oidc?", ref("OIDCSettings"))
 	systemPatch := input("name?", str(), "redirect_uris?", arr(S{"type": "string", "format": "uri"}), "logout_url?", str(),
 		"protocols?", arr(enum("sso", "cas", "oidc")), "oidc?", ref("OIDCSettings"))
-	grants := obj("items", arr(ref("Grant")))
+	grants := obj("grants", arr(ref("Grant")))
 	return []Op{
 		op("GET", "/api/admin/users", "users:read", "List users", Op{
 			Params: append([]S{query("q", str(), "Substring of username, display name or e-mail."),
@@ -33,11 +33,12 @@ func adminOps() []Op {
 		op("GET", "/api/admin/users/{id}", "users:read", "Read a user and their grants", Op{
 			Data: obj("user", ref("AdminUser"), "grants", arr(ref("Grant"))), Errors: []domain.Code{nf}}),
 		op("PATCH", "/api/admin/users/{id}", "users:write", "Edit a user", Op{
-			Description: "Disabling or locking a user ends their sessions.",
+			Description: "Disabling or locking a user ends their sessions. An administrator cannot disable or lock their own account (invalid_input).",
 			Body:        userPatch, Data: ref("AdminUser"), Errors: []domain.Code{in, nf, cf}}),
 		op("POST", "/api/admin/users/{id}/password", "users:write", "Reset a user's password", Op{
-			Description: "Without a password one is generated and answered once. Every session of the user ends.",
-			Body:        input("password?", str()), BodyOptional: true,
+			Description: "Without a password (or without any body, then no Content-Type is needed) one is generated and answered once. " +
+				"Every session of the user ends.",
+			Body: input("password?", str()), BodyOptional: true,
 			Data: obj("password?", str("The generated password, shown once.")), Errors: []domain.Code{in, nf, weak}}),
 		op("PUT", "/api/admin/users/{id}/roles/{roleId}", "users:write", "Grant a role", Op{
 			Data: grants, Errors: []domain.Code{nf}}),
@@ -82,14 +83,14 @@ func adminOps() []Op {
 
 		op("GET", "/api/admin/audit", "audit:read", "Read the audit log, newest first", Op{
 			Params: append([]S{query("user", str(), "Actor or subject: a user id or username."),
-				query("type", str(), "An exact type, or a prefix ending in . (admin.)."),
+				query("type", S{"type": "string", "maxLength": 64}, "An exact type, or a prefix ending in . (admin.)."),
 				query("since", S{"type": "string", "format": "date-time"}, "RFC 3339."),
 				query("until", S{"type": "string", "format": "date-time"}, "RFC 3339.")}, paging...),
 			Data: page("AuditEvent"), Errors: []domain.Code{in}}),
 		op("GET", "/api/admin/stats", "stats:read", "Dashboard statistics", Op{
 			Params: []S{query("range", S{"type": "string", "enum": []string{"24h", "7d", "30d"}, "default": "24h"},
 				"24h: hourly buckets; 7d, 30d: daily buckets.")},
-			Data: obj("buckets", arr(obj("start", timestamp(), "logins", integer(), "failures", integer(), "locks", integer())),
+			Data: obj("range", enum("24h", "7d", "30d"), "bucket", enum("hour", "day"), "buckets", arr(obj("start", timestamp(), "logins", integer(), "failures", integer(), "locks", integer())),
 				"totals", obj("users", integer(), "systems", integer(), "live_sessions", integer())),
 			Errors: []domain.Code{in}}),
 	}
@@ -97,22 +98,28 @@ func adminOps() []Op {
 
 func adminSchemas() S {
 	return S{
-		"AdminUser": obj("id", str(), "username", str(), "display_name", str(), "email", str(),
+		"AdminUser": obj("id", str(), "username", str(), "display_name", str(), "email?", str("Absent when empty."),
 			"status", enum("active", "disabled", "locked"), "created_at", timestamp(), "updated_at", timestamp(),
-			"password_changed_at", timestamp(), "version", integer()),
+			"password_changed_at", orNull(timestamp("Null when the user never had a password set.")),
+			"version", integer("Grows with every change.")),
 		"Grant": obj("role_id", str(), "system", str(), "role", str(), "permissions", strs()),
 		"OIDCSettings": obj("public?", boolean("A public client has no secret (PKCE only)."),
 			"grant_types?", arr(enum("authorization_code", "refresh_token")),
-			"scopes?", strs(), "id_token_alg?", enum("EdDSA", "ES256"), "post_logout_redirect_uris?", strs()),
+			"scopes?", strs(), "id_token_alg?", enum("EdDSA", "ES256", "RS256"), "post_logout_redirect_uris?", strs()),
 		"System": obj("id", str(), "name", str(), "redirect_uris", strs(), "logout_url", str(),
-			"protocols", arr(enum("sso", "cas", "oidc"), "Empty: all."), "oidc", ref("OIDCSettings"),
+			"protocols", arr(enum("sso", "cas", "oidc"), "Empty: all."),
+			"oidc", S{"allOf": []S{ref("OIDCSettings")}, "description": "Every member present; empty lists mean the defaults."},
 			"has_secret", boolean(), "created_at", timestamp(), "updated_at", timestamp()),
-		"Role": obj("id", str(), "system", str(), "name", str(), "description", str(), "permissions", strs()),
+		"Role": obj("id", str(), "system", str(), "name", str(), "description", str(), "permissions", strs(),
+			"created_at", timestamp()),
 		"AdminSession": obj("id", str(), "user_id", str(), "username", str(), "device_id", str(), "ip", str(),
 			"user_agent", str(), "created_at", timestamp(), "last_seen", timestamp(), "expires_at", timestamp(),
-			"remember_me", boolean(), "systems", strs()),
-		"AuditEvent": obj("id", integer(), "time", timestamp(), "type", str(), "actor_id", str(), "subject_id", str(),
-			"system", str(), "ip", str(), "details", S{"type": "object", "additionalProperties": S{"type": "string"}}),
-		"DeliveryReport": S{"type": "object", "description": "Queued, in flight, dead and recent failures of the system's single-logout deliveries."},
+			"remember_me", boolean(), "systems", strs(), "current", boolean("The administrator's own session.")),
+		"AuditEvent": obj("id", integer(), "time", timestamp(), "type", str("login.success, admin.user.create, …"),
+			"actor_id", str(), "subject_id", str(), "system", str(), "session_id", str(), "ip", str(), "user_agent", str(),
+			"outcome", str(), "reason", str(), "details", S{"type": "object", "additionalProperties": S{"type": "string"}}),
+		"DeliveryReport": obj("ready", integer("Waiting to be sent now."), "scheduled", integer("Waiting for a retry, or being sent."),
+			"dead", integer("Given up."), "dead_letters", arr(obj("id", str(), "attempts", integer(), "enqueued_at", timestamp(),
+				"last_error", str(), "sid", str(), "kind", enum("oidc", "cas")), "The oldest dead letters, at most 100.")),
 	}
 }

@@ -12,6 +12,12 @@ func authOps() []Op {
 				"At most 30 per client address and minute.",
 			Data:   obj("captcha_id", str(), "image", str("data:image/png;base64,…"), "expires_in", integer("Seconds.")),
 			Errors: []domain.Code{domain.CodeTooManyRequests}},
+		{Method: "GET", Path: "/api/password-policy", Tag: "auth", Summary: "What a new password must satisfy",
+			Description: "For forms to show before the server refuses a password. Public: it says nothing about any account.",
+			NoDeps:      true,
+			Data: obj("min_length", integer("Characters (code points)."), "max_length", integer("Bytes of UTF-8."),
+				"forbid_username", boolean("The password may not contain the username."),
+				"forbid_common", boolean("The password may not be one of the most common passwords."))},
 		{Method: "POST", Path: "/api/auth/login", Tag: "auth", Summary: "Sign in with username and password",
 			Description: "Unknown user, wrong password, disabled or locked account all answer invalid_credentials alike. " +
 				"After repeated failures a captcha is required (captcha_required, also the answer to the failure that made it required); " +
