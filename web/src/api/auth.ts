@@ -45,11 +45,12 @@ export interface LoginRequest {
 }
 
 export interface PasswordPolicy {
+  /** characters (code points) */
   min_length: number
+  /** bytes of UTF-8 */
   max_length: number
-  min_classes: number
-  reject_common: boolean
-  reject_username: boolean
+  forbid_username: boolean
+  forbid_common: boolean
 }
 
 export const getCaptcha = () => api.get<Captcha>('/api/captcha', { noRedirect: true })
