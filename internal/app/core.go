@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/httpapi/cas"
 	"github.com/gatehouse/gatehouse/internal/identity"
 	"github.com/gatehouse/gatehouse/internal/keys"
+	"github.com/gatehouse/gatehouse/internal/oidc"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/session"
@@ -83,6 +84,8 @@ type Core struct {
 	CASTickets *cas.TicketLog
 	// SingleLogout queues and delivers back-channel logouts when sessions end.
 	SingleLogout *slo.Service
+	// OIDC is the OpenID Connect provider's storage over the stores above.
+	OIDC *oidc.Storage
 }
 
 // OpenCore opens (creating when needed) the data directory, the SQL database (applying pending
@@ -187,6 +190,7 @@ func (c *Core) build(opts Options) {
 	c.buildCAS(opts)
 	c.buildSLO(opts)
 	c.buildGateway(opts)
+	c.buildOIDC(opts)
 }
 
 // Close releases the session store and the database.

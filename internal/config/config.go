@@ -32,6 +32,7 @@ type Config struct {
 	SSO                    SSO      `koanf:"sso"`
 	Logout                 Logout   `koanf:"logout"`
 	Gateway                Gateway  `koanf:"gateway"`
+	OIDC                   OIDC     `koanf:"oidc"`
 }
 
 // Log configures the process logger.
@@ -166,6 +167,7 @@ func Default() Config {
 		SSO:     defaultSSO(),
 		Logout:  defaultLogout(),
 		Gateway: defaultGateway(),
+		OIDC:    defaultOIDC(),
 	}
 }
 

@@ -76,6 +76,7 @@ func (c Config) problems() domain.Problems {
 	c.SSO.check(&p)
 	c.Logout.check(&p)
 	c.Gateway.check(&p)
+	c.OIDC.check(&p)
 	return p
 }
 
