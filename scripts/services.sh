@@ -33,6 +33,10 @@ have caddy || apt_install caddy
 # mod_auth_cas (run on a random port by the test, never started here).
 { have apache2 && [ -f /usr/lib/apache2/modules/mod_auth_cas.so ]; } || apt_install apache2 libapache2-mod-auth-cas
 
+# Debian's chromium, for the browser tests (driven headless from Go), with CJK fonts so that
+# the Chinese screenshots show glyphs, not boxes. No browser is ever downloaded.
+{ have chromium && [ -d /usr/share/fonts/opentype/noto ]; } || apt_install chromium fonts-noto-cjk
+
 # Redis (standalone).
 have redis-server || apt_install redis-server redis-tools
 if ! port_open 6379; then
