@@ -8,9 +8,12 @@ import (
 	"go/token"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -372,4 +375,45 @@ func foldString(e ast.Expr, consts map[string]string) (string, bool) {
 		return a + b, ok1 && ok2
 	}
 	return "", false
+}
+
+// TestOpenAPIRouteCollector runs the collector on sources written for it: the forms of
+// registration it must see, and the /api/ strings that are not routes.
+func TestOpenAPIRouteCollector(t *testing.T) {
+	dir := t.TempDir()
+	src := map[string]string{
+		"a/a.go": `package a
+const prefix = "/api/things"
+const item = prefix + "/{id}"
+const cookiePath = "/api/auth/refresh" // a cookie path, not a route
+func Mount(mux *http.ServeMux) {
+	mux.HandleFunc("GET " + prefix, nil)
+	mux.Handle("DELETE "+item, nil)
+	mux.Handle("/api/any", nil)
+	mux.Handle("/api/", nil)
+	setCookie(cookiePath)
+	post("POST /api/wrapped", nil)
+	link("/api/docs") // not a mux call: not a route
+	for _, r := range []struct{ p string }{{"PATCH /api/table/{rest...}"}} { _ = r }
+	_ = map[string]int{"PUT /api/keyed": 1}
+	// "GET /api/comment" is a comment
+}`,
+		"a/a_test.go":               `package a; var _ = f("GET /api/in-a-test")`,
+		"httpapi/openapi/spec/s.go": `package spec; var _ = f("GET /api/described")`,
+	}
+	for name, body := range src {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := slices.Sorted(maps.Keys(routePatterns(t, dir)))
+	want := []string{"/api/any", "DELETE /api/things/{id}", "GET /api/things", "PATCH /api/table/{rest...}",
+		"POST /api/wrapped", "PUT /api/keyed"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("collected %q\nwant      %q", got, want)
+	}
 }
