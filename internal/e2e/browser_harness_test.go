@@ -51,7 +51,8 @@ type browser struct {
 	ctx   context.Context // the first tab
 
 	mu       sync.Mutex
-	captchas map[context.Context]string // the last captcha id each tab received
+	captchas map[context.Context]string   // the last captcha id each tab received
+	visited  map[context.Context][]string // the documents each tab requested, in order
 }
 
 // newBrowser starts chromium headless with a fresh profile in a temporary directory, English
@@ -83,7 +84,7 @@ func startBrowser(t *testing.T) *browser {
 	}
 	base, cancelTime := context.WithTimeout(t.Context(), browserTestTimeout)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(base, opts...)
-	b := &browser{t: t, alloc: alloc, captchas: map[context.Context]string{}}
+	b := &browser{t: t, alloc: alloc, captchas: map[context.Context]string{}, visited: map[context.Context][]string{}}
 	ctx, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
 	t.Cleanup(func() {
 		cancelBrowser()
@@ -123,6 +124,12 @@ func (b *browser) watch(ctx context.Context) context.Context {
 		switch e := ev.(type) {
 		case *runtime.EventExceptionThrown:
 			b.t.Logf("browser: script error: %s %s", e.ExceptionDetails.Text, e.ExceptionDetails.URL)
+		case *network.EventRequestWillBeSent:
+			if e.Type == network.ResourceTypeDocument {
+				b.mu.Lock()
+				b.visited[ctx] = append(b.visited[ctx], e.Request.URL)
+				b.mu.Unlock()
+			}
 		case *network.EventResponseReceived:
 			if strings.HasSuffix(strings.SplitN(e.Response.URL, "?", 2)[0], "/api/captcha") {
 				mu.Lock()
@@ -196,6 +203,15 @@ func (b *browser) captchaAnswer(ctx context.Context, srv *server, imageSel strin
 	}
 	_, answer, _ := strings.Cut(string(v), ":")
 	return answer
+}
+
+// takeVisited returns the documents the tab requested since the last call.
+func (b *browser) takeVisited(ctx context.Context) []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	v := b.visited[ctx]
+	b.visited[ctx] = nil
+	return v
 }
 
 // do runs steps in the tab and fails the test, naming the step, on an error.
