@@ -17,6 +17,10 @@ if [ -n "$unformatted" ]; then
 	echo "gofmt would change:"; echo "$unformatted"; exit 1
 fi
 
+echo "== web (npm ci when needed, build, Vitest)"
+# Before the Go steps: the build in web/dist is what go:embed puts in the binary under test.
+scripts/web.sh --test
+
 echo "== go vet"
 go vet ./...
 
