@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -18,9 +19,11 @@ import (
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"github.com/gatehouse/gatehouse/internal/app"
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/identity"
+	"github.com/gatehouse/gatehouse/internal/testenv"
 )
 
 // oidcEnv is a running center with an OpenID Connect relying party "rp" (a confidential
@@ -57,14 +60,25 @@ func freeAddr(t testing.TB) string {
 }
 
 func newOIDCEnv(t *testing.T, b backend, tweak func(*config.Config)) *oidcEnv {
+	return newOIDCEnvClock(t, b, tweak, nil)
+}
+
+// newOIDCEnvClock is newOIDCEnv with the center on clock (nil: the real one).
+func newOIDCEnvClock(t *testing.T, b backend, tweak func(*config.Config), clock *testenv.Clock) *oidcEnv {
 	t.Helper()
 	addr := freeAddr(t)
-	srv := startServer(t, b, func(c *config.Config) {
+	tw := func(c *config.Config) {
 		c.Addr = addr
 		if tweak != nil {
 			tweak(c)
 		}
-	})
+	}
+	var srv *server
+	if clock == nil {
+		srv = startServer(t, b, tw)
+	} else {
+		srv = startServerClock(t, b, tw, clock)
+	}
 	e := &oidcEnv{t: t, srv: srv, base: srv.URL(), arrived: make(chan struct{}, 16)}
 	e.rp = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/backchannel" && r.Method == http.MethodPost {
@@ -101,6 +115,33 @@ func newOIDCEnv(t *testing.T, b backend, tweak func(*config.Config)) *oidcEnv {
 	e.conf = oauth2.Config{ClientID: "rp", ClientSecret: e.secret, Endpoint: e.provider.Endpoint(),
 		RedirectURL: e.redirect, Scopes: []string{gooidc.ScopeOpenID, "profile", "email", gooidc.ScopeOfflineAccess, "roles"}}
 	return e
+}
+
+// startServerClock starts a server whose services read clock.
+func startServerClock(t *testing.T, b backend, tweak func(*config.Config), clock *testenv.Clock) *server {
+	t.Helper()
+	cfg := baseConfig(t)
+	b.setup(t, &cfg)
+	tweak(&cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	sl := &sleepLog{}
+	a, err := app.Open(ctx, cfg, app.Options{Out: io.Discard, Logger: slog.New(slog.DiscardHandler), Sleep: sl.sleep, Now: clock.Now})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	if err := a.Listen(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		a.Close()
+	})
+	return &server{App: a, t: t, sleeps: sl}
 }
 
 // addClient registers a system and returns its secret.
