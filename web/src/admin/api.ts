@@ -7,11 +7,11 @@ export interface AdminUser {
   id: string
   username: string
   display_name: string
-  email: string
+  email?: string
   status: 'active' | 'disabled' | 'locked' | string
   created_at: string
   updated_at: string
-  password_changed_at: string
+  password_changed_at: string | null
   version: number
 }
 
@@ -62,6 +62,8 @@ export interface AdminSession {
   expires_at: string
   remember_me: boolean
   systems: string[]
+  /** the administrator's own session */
+  current?: boolean
 }
 
 export interface AuditEvent {
@@ -72,6 +74,10 @@ export interface AuditEvent {
   subject_id: string
   system: string
   ip: string
+  session_id?: string
+  user_agent?: string
+  outcome?: string
+  reason?: string
   details: Record<string, unknown> | null
 }
 
@@ -123,6 +129,13 @@ export type SystemInput = Omit<System, 'created_at' | 'updated_at' | 'has_secret
 
 const enc = encodeURIComponent
 
+/** The grant routes answer {"grants": [...]}; a bare list is accepted as well. */
+type GrantsAnswer = { grants: Grant[] } | Grant[]
+
+function grantsOf(a: GrantsAnswer): Grant[] {
+  return Array.isArray(a) ? a : (a?.grants ?? [])
+}
+
 export const adminApi = {
   users: (q: { q?: string; status?: string; offset: number; limit: number }, signal?: AbortSignal) =>
     api.get<Page<AdminUser>>('/api/admin/users', { query: q, signal }),
@@ -132,8 +145,10 @@ export const adminApi = {
     api.patch<AdminUser>(`/api/admin/users/${enc(id)}`, patch),
   resetPassword: (id: string, password?: string) =>
     api.post<{ password?: string }>(`/api/admin/users/${enc(id)}/password`, password ? { password } : {}),
-  grant: (id: string, roleId: string) => api.put<Grant[]>(`/api/admin/users/${enc(id)}/roles/${enc(roleId)}`),
-  revoke: (id: string, roleId: string) => api.del<Grant[]>(`/api/admin/users/${enc(id)}/roles/${enc(roleId)}`),
+  grant: (id: string, roleId: string) =>
+    api.put<GrantsAnswer>(`/api/admin/users/${enc(id)}/roles/${enc(roleId)}`).then(grantsOf),
+  revoke: (id: string, roleId: string) =>
+    api.del<GrantsAnswer>(`/api/admin/users/${enc(id)}/roles/${enc(roleId)}`).then(grantsOf),
   userSessions: (id: string) => api.get<{ items: AdminSession[] }>(`/api/admin/users/${enc(id)}/sessions`),
   signOutEverywhere: (id: string) => api.del<{ ended: number }>(`/api/admin/users/${enc(id)}/sessions`),
 

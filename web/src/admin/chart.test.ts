@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bucketLabel, labelEvery, linePoints, niceMax, scaleY, slot, ticks, type Frame } from './chart'
+import { bucketLabel, labelEvery, linePoints, niceMax, scaleY, slot, tickCount, ticks, type Frame } from './chart'
 
 const f: Frame = { width: 100, height: 110, left: 0, right: 0, top: 10, bottom: 0 }
 
@@ -28,6 +28,23 @@ describe('ticks', () => {
   it('spaces evenly from zero', () => {
     expect(ticks(100, 4)).toEqual([0, 25, 50, 75, 100])
     expect(ticks(1, 4)).toEqual([0, 0.25, 0.5, 0.75, 1])
+  })
+})
+
+describe('tickCount', () => {
+  it('gives whole steps for every nice maximum', () => {
+    for (const max of [0, 1, 2, 3, 7, 11, 21, 26, 99, 101, 2400, 10001, 123456]) {
+      const top = niceMax(max)
+      const ts = ticks(top)
+      expect(ts[0]).toBe(0)
+      expect(ts.at(-1)).toBe(top)
+      for (const v of ts) expect(Number.isInteger(v), `${top}: ${ts}`).toBe(true)
+      expect(ts.length).toBeLessThanOrEqual(6)
+    }
+    expect(ticks(1)).toEqual([0, 1])
+    expect(ticks(2)).toEqual([0, 1, 2])
+    expect(ticks(25)).toEqual([0, 5, 10, 15, 20, 25])
+    expect(tickCount(100)).toBe(4)
   })
 })
 

@@ -11,8 +11,16 @@ export function niceMax(max: number): number {
   return 10 * pow
 }
 
-/** ticks are count+1 evenly spaced axis values from 0 to top, integers when top allows. */
-export function ticks(top: number, count = 4): number[] {
+/** tickCount divides a niceMax top into whole steps: counts are integers, so are the ticks. */
+export function tickCount(top: number): number {
+  if (top <= 5) return Math.max(1, Math.round(top))
+  if (top % 4 === 0) return 4
+  if (top % 5 === 0) return 5
+  return 4
+}
+
+/** ticks are count+1 evenly spaced axis values from 0 to top. */
+export function ticks(top: number, count = tickCount(top)): number[] {
   const out: number[] = []
   for (let i = 0; i <= count; i++) out.push(Math.round(((top * i) / count) * 100) / 100)
   return out

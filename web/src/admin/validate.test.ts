@@ -16,11 +16,12 @@ describe('validateNewUser', () => {
   const ok = { username: 'jack', display_name: 'Jack', email: 'jack@example.com', password: '' }
   it('accepts a good user, with or without a password', () => {
     expect(validateNewUser(ok)).toEqual({})
-    expect(validateNewUser({ ...ok, password: 'long enough' })).toEqual({})
+    expect(validateNewUser({ ...ok, password: 'long enough' }, 8)).toEqual({})
+    expect(validateNewUser({ ...ok, password: 'short' })).toEqual({}) // policy unknown: the server judges
     expect(validateNewUser({ ...ok, username: '张三', email: '' })).toEqual({})
   })
   it('names every problem at once', () => {
-    const e = validateNewUser({ username: '', display_name: 'a\u0007b', email: 'jack@', password: 'short' })
+    const e = validateNewUser({ username: '', display_name: 'a\u0007b', email: 'jack@', password: 'short' }, 8)
     expect(Object.keys(e).sort()).toEqual(['display_name', 'email', 'password', 'username'])
     expect(e.username).toBe('This is required.')
     expect(firstInvalid(e, ['username', 'display_name', 'email', 'password'])).toBe('username')

@@ -59,12 +59,16 @@ export function validateUserProfile(u: { display_name: string; email: string }):
   return e
 }
 
-export function validateNewUser(u: { username: string; display_name: string; email: string; password: string }): FieldErrors {
+/** validateNewUser checks a new user; minPassword is the policy's minimum length (0: unknown). */
+export function validateNewUser(
+  u: { username: string; display_name: string; email: string; password: string },
+  minPassword = 0,
+): FieldErrors {
   const e = validateUserProfile(u)
   const name = u.username.trim()
   if (name === '') e.username = t('admin.v.required')
   else if (chars(name) > 64 || !usernameRe.test(name)) e.username = t('admin.v.username')
-  if (u.password !== '' && u.password.length < 8) e.password = t('admin.v.passwordShort')
+  if (u.password !== '' && [...u.password].length < minPassword) e.password = t('admin.v.passwordShort', { n: minPassword })
   return e
 }
 
