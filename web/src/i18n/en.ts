@@ -26,7 +26,7 @@ export default {
   'login.required': 'Enter your username and password.',
   'login.captchaMissing': 'Type the characters shown in the image.',
   'login.err.invalidCredentials': 'Check your username and password and try again.',
-  'login.err.captchaRequired': 'For your protection, type the characters shown in the image, then sign in again.',
+  'login.err.captchaRequired': 'For your protection, type the characters shown in the image, check your username and password, and sign in again.',
   'login.err.captchaInvalid': 'A new image has been loaded; type its characters and try again.',
   'login.err.tooMany': 'Sign-in is paused for this account or address.',
   'login.err.retryIn': 'You can try again in {time}.',

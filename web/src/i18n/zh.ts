@@ -26,7 +26,7 @@ export default {
   'login.required': '请输入用户名和密码。',
   'login.captchaMissing': '请输入图中的字符。',
   'login.err.invalidCredentials': '请检查用户名和密码后重试。',
-  'login.err.captchaRequired': '为保护您的账户，请输入图中字符后再次登录。',
+  'login.err.captchaRequired': '为保护您的账户，请输入图中字符，并核对用户名和密码后再次登录。',
   'login.err.captchaInvalid': '已换一张新图片，请输入其中的字符后重试。',
   'login.err.tooMany': '该账户或地址的登录已暂时停止。',
   'login.err.retryIn': '请在 {time} 后重试。',
