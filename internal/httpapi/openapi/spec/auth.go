@@ -104,6 +104,7 @@ func verifyOp() Op {
 			}},
 		Extra: map[string]S{"302": {"description": "A browser (Accept: text/html) behind Traefik or Caddy must sign in: redirected to the login page.",
 			"headers": S{"Location": hdr("The login page, with continue= the return hop.")}}},
-		Errors: []domain.Code{domain.CodeInvalidInput, domain.CodeUnauthenticated, domain.CodeForbidden},
+		ErrorHeaders: map[string]S{"401": {"X-Auth-Login-URL": hdr("The login page for the original URL, for the proxy to redirect to.")}},
+		Errors:       []domain.Code{domain.CodeInvalidInput, domain.CodeUnauthenticated, domain.CodeForbidden},
 	}
 }

@@ -44,8 +44,10 @@ type Op struct {
 	Status int
 	Data   S
 	Raw    S
-	// Extra are further responses by status ("302", "304").
-	Extra map[string]S
+	// Extra are further responses by status ("302", "304"); ErrorHeaders are headers of
+	// error responses by status.
+	Extra        map[string]S
+	ErrorHeaders map[string]S
 	// Errors are the codes the operation answers besides the ones its Auth, Body and method
 	// imply (see implied).
 	Errors []domain.Code
@@ -212,6 +214,14 @@ func (o Op) operation() S {
 		}
 		if st == 429 {
 			r["headers"] = S{"Retry-After": S{"$ref": "#/components/headers/RetryAfter"}}
+		}
+		for name, h := range o.ErrorHeaders[key] {
+			hs, _ := r["headers"].(S)
+			if hs == nil {
+				hs = S{}
+				r["headers"] = hs
+			}
+			hs[name] = h
 		}
 		if old, ok := resp[key].(S); ok { // a raw response of the same status (forward-auth)
 			old["description"] = old["description"].(string) + "\n\n" + r["description"].(string)
