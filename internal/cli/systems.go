@@ -22,6 +22,9 @@ type systemView struct {
 	Protocols    []string  `json:"protocols,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
 	Secret       string    `json:"secret,omitempty"` // only right after creation or rotation
+	// OIDC are its OpenID Connect client settings (the zero value: confidential, code and
+	// refresh grants, every scope, EdDSA ID tokens).
+	OIDC domain.OIDCClient `json:"oidc"`
 }
 
 func viewSystem(s *domain.System) systemView {
@@ -29,7 +32,8 @@ func viewSystem(s *domain.System) systemView {
 	if uris == nil {
 		uris = []string{}
 	}
-	return systemView{ID: s.ID, Name: s.Name, RedirectURIs: uris, LogoutURL: s.LogoutURL, Protocols: s.Protocols, CreatedAt: s.CreatedAt}
+	return systemView{ID: s.ID, Name: s.Name, RedirectURIs: uris, LogoutURL: s.LogoutURL, Protocols: s.Protocols,
+		CreatedAt: s.CreatedAt, OIDC: s.OIDC}
 }
 
 const secretNotice = "Its secret, shown only now (store it in the system's configuration):\n\n    %s\n\n"
@@ -51,7 +55,9 @@ func systemCmd(ce *cmdEnv) *cobra.Command {
 				v.Secret = secret
 				return ce.print(v, func(w io.Writer) {
 					fmt.Fprintf(w, "registered system %s\n", s.ID)
-					fmt.Fprintf(w, secretNotice, secret)
+					if secret != "" { // a public OpenID Connect client has none
+						fmt.Fprintf(w, secretNotice, secret)
+					}
 				})
 			})
 		},
@@ -62,6 +68,13 @@ func systemCmd(ce *cmdEnv) *cobra.Command {
 	f.StringSliceVar(&s.RedirectURIs, "redirect-uri", nil, "an exact redirect URI (repeatable)")
 	f.StringVar(&s.LogoutURL, "logout-url", "", "back-channel logout URL")
 	f.StringSliceVar(&s.Protocols, "protocol", nil, "allowed faces: sso, cas, oidc (repeatable; default all)")
+	f.BoolVar(&s.OIDC.Public, "oidc-public", false, "OpenID Connect: a public client (no secret at the token endpoint, PKCE S256 required)")
+	f.StringSliceVar(&s.OIDC.GrantTypes, "oidc-grant-type", nil,
+		"OpenID Connect: an allowed grant, authorization_code, refresh_token or client_credentials (repeatable; default the first two)")
+	f.StringSliceVar(&s.OIDC.Scopes, "oidc-scope", nil, "OpenID Connect: an allowed scope, such as openid, profile, email, offline_access, roles (repeatable; default all)")
+	f.StringVar(&s.OIDC.IDTokenAlg, "oidc-id-token-alg", "", "OpenID Connect: ID-token signing algorithm, EdDSA (default), ES256 or RS256")
+	f.StringSliceVar(&s.OIDC.PostLogoutRedirectURIs, "post-logout-redirect-uri", nil,
+		"OpenID Connect: an exact URI that RP-initiated logout may return to (repeatable)")
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List sub-systems",
@@ -107,6 +120,17 @@ func systemCmd(ce *cmdEnv) *cobra.Command {
 					}
 					for _, u := range s.RedirectURIs {
 						fmt.Fprintf(tw, "redirect uri\t%s\n", u)
+					}
+					if s.AllowsProtocol(domain.ProtocolOIDC) {
+						o := s.OIDC
+						fmt.Fprintf(tw, "oidc client\t%s, grants %s, id token %s\n", map[bool]string{true: "public", false: "confidential"}[o.Public],
+							strings.Join(o.AllowedGrantTypes(), " "), o.Alg())
+						if len(o.Scopes) > 0 {
+							fmt.Fprintf(tw, "oidc scopes\t%s\n", strings.Join(o.Scopes, " "))
+						}
+						for _, u := range o.PostLogoutRedirectURIs {
+							fmt.Fprintf(tw, "post-logout uri\t%s\n", u)
+						}
 					}
 					tw.Flush()
 				})
