@@ -23,7 +23,7 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 // browserTestTimeout guards a browser test against a hung browser; it is not a measure.
-const browserTestTimeout = 3 * time.Minute
+const browserTestTimeout = 2 * time.Minute
 
 // needBrowser skips (or, under CI=true, fails) the test when chromium or the built front end
 // is missing.
@@ -53,6 +53,7 @@ type browser struct {
 	mu       sync.Mutex
 	captchas map[context.Context]string   // the last captcha id each tab received
 	visited  map[context.Context][]string // the documents each tab requested, in order
+	tabs     []context.Context
 }
 
 // newBrowser starts chromium headless with a fresh profile in a temporary directory, English
@@ -82,14 +83,30 @@ func startBrowser(t *testing.T) *browser {
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 800),
 	}
-	base, cancelTime := context.WithTimeout(t.Context(), browserTestTimeout)
+	base, cancelBase := context.WithCancel(t.Context())
 	alloc, cancelAlloc := chromedp.NewExecAllocator(base, opts...)
 	b := &browser{t: t, alloc: alloc, captchas: map[context.Context]string{}, visited: map[context.Context][]string{}}
 	ctx, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
+	// The hang guard: when a test waits for longer than browserTestTimeout, it shows what each
+	// tab shows and stops the browser, so the waiting step fails with its name.
+	guard := time.AfterFunc(browserTestTimeout, func() {
+		b.mu.Lock()
+		tabs := append([]context.Context(nil), b.tabs...)
+		b.mu.Unlock()
+		for i, tab := range tabs {
+			sctx, cancel := context.WithTimeout(tab, 5*time.Second)
+			loc, _ := chromedp.Run(sctx, chromedp.Location())
+			text, _ := chromedp.Run(sctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+			cancel()
+			t.Logf("hang guard (%v): tab %d is at %s showing:\n%.1500s", browserTestTimeout, i, loc, text)
+		}
+		cancelBase()
+	})
 	t.Cleanup(func() {
+		guard.Stop()
 		cancelBrowser()
 		cancelAlloc() // waits for the process to exit
-		cancelTime()
+		cancelBase()
 	})
 	b.ctx = b.watch(ctx)
 	return b
@@ -117,6 +134,9 @@ func (b *browser) watch(ctx context.Context) context.Context {
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		b.t.Fatalf("starting chromium: %v", err)
 	}
+	b.mu.Lock()
+	b.tabs = append(b.tabs, ctx)
+	b.mu.Unlock()
 	var mu sync.Mutex
 	captchaRequests := map[network.RequestID]bool{}
 	finished := make(chan network.RequestID, 64)
@@ -224,6 +244,7 @@ func (b *browser) do(ctx context.Context, step string, steps ...chromedp.Action[
 
 func (b *browser) fail(step string, err error) {
 	b.t.Helper()
+
 	if errors.Is(err, context.DeadlineExceeded) {
 		b.t.Fatalf("%s: gave up waiting (the hang guard is %v): %v", step, browserTestTimeout, err)
 	}
@@ -285,7 +306,7 @@ func (b *browser) waitJS(ctx context.Context, step, expr string) {
 		if ctx.Err() == nil && navigatedAway(err) {
 			continue
 		}
-		b.fail(step+" (at "+b.location(context.WithoutCancel(ctx))+")", err)
+		b.fail(step, err)
 	}
 }
 
