@@ -236,8 +236,9 @@ var notRoutes = map[string]string{
 	"/api/": "the catch-all that answers unknown paths (respond.Fallback)",
 }
 
-// skipDirs hold /api/ strings that are not routes: the description of the document itself.
-var skipDirs = []string{"httpapi/openapi/spec", "e2e"}
+// skipDirs hold /api/ strings that are not routes of Gatehouse: the description of the
+// document itself, the tests, and the demo sub-systems (their own servers, with their own /api/).
+var skipDirs = []string{"httpapi/openapi/spec", "e2e", "demo"}
 
 // routePatterns finds the route patterns of the native API in the non-test Go files under
 // dirs, folding concatenations of string constants:
