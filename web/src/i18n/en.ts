@@ -91,4 +91,7 @@ export default {
   'systems.title': 'Applications in this session',
   'systems.intro': 'Applications you entered through single sign-on since signing in here. Signing out everywhere signs you out of them too.',
   'systems.none': 'You have not opened any application with this sign-in yet.',
+  'status.active': 'active',
+  'status.disabled': 'disabled',
+  'status.locked': 'locked',
 } as Record<string, string>

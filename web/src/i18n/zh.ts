@@ -91,4 +91,7 @@ export default {
   'systems.title': '本次会话中的应用',
   'systems.intro': '自在此登录以来，您通过单点登录进入的应用。全局退出时也会退出这些应用。',
   'systems.none': '您尚未通过本次登录打开任何应用。',
+  'status.active': '正常',
+  'status.disabled': '已停用',
+  'status.locked': '已锁定',
 } as Record<string, string>
