@@ -53,10 +53,11 @@ func (c *answerChecker) call(op, path, authz string, body any, want int, hdr ...
 	if !ok {
 		c.t.Fatalf("%s is not documented", op)
 	}
+	var sent []byte
 	var rd io.Reader
 	if body != nil {
-		j, _ := json.Marshal(body)
-		rd = bytes.NewReader(j)
+		sent, _ = json.Marshal(body)
+		rd = bytes.NewReader(sent)
 	}
 	req, _ := http.NewRequest(d.method, path, rd)
 	if body != nil {
@@ -75,6 +76,9 @@ func (c *answerChecker) call(op, path, authz string, body any, want int, hdr ...
 	}
 	if status < 300 {
 		c.success[op] = true
+		// What the server took must be what the document admits.
+		req.Body = io.NopCloser(bytes.NewReader(sent))
+		c.validateRequest(d, req)
 	}
 	var env struct {
 		Data json.RawMessage `json:"data"`
@@ -107,6 +111,24 @@ func (c *answerChecker) validate(d documentedOp, req *http.Request, status int, 
 	in.SetBodyBytes(raw)
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
 		c.t.Errorf("%s %s answered %d, not as documented: %v\nbody: %.400s", d.method, req.URL.Path, status, err, raw)
+	}
+}
+
+// validateRequest checks a request (its path, query, headers and body) against operation d.
+func (c *answerChecker) validateRequest(d documentedOp, req *http.Request) {
+	c.t.Helper()
+	params := map[string]string{}
+	want, got := strings.Split(d.path, "/"), strings.Split(req.URL.Path, "/")
+	for i := range min(len(want), len(got)) {
+		if strings.HasPrefix(want[i], "{") {
+			params[strings.Trim(want[i], "{}")] = got[i]
+		}
+	}
+	route := &routers.Route{Spec: c.doc, Path: d.path, PathItem: c.doc.Paths.Value(d.path), Method: d.method, Operation: d.op}
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true}}
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+		c.t.Errorf("%s %s succeeded, but the document refuses the request: %v", d.method, req.URL, err)
 	}
 }
 
