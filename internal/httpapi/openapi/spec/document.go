@@ -68,7 +68,6 @@ func Document() S {
 			"title":       "Gatehouse native API",
 			"version":     "1",
 			"description": intro,
-			"license":     S{"name": "See the repository"},
 		},
 		"servers": []S{{"url": "/", "description": "The Gatehouse server itself (its base URL)."}},
 		"tags":    tagList,
