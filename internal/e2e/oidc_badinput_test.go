@@ -211,6 +211,34 @@ func TestOIDCBadInput(t *testing.T) {
 				}
 			})
 
+			t.Run("request completed in another browser", func(t *testing.T) {
+				// The attacker starts an authorization and passes its id to a signed-in victim.
+				attacker := e.browser()
+				status, loc, _ := attacker.open(e.conf.AuthCodeURL("s", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
+				back := loc.Query().Get("continue")
+				if status != http.StatusOK || !strings.HasPrefix(back, "/oidc/login?id=") {
+					t.Fatalf("attacker not at the login page: %d %v", status, loc)
+				}
+				victim := &http.Client{Jar: br.http.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+				resp, err := victim.Get(e.base + back)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				callback := resp.Header.Get("Location")
+				if resp.StatusCode != http.StatusFound || !strings.Contains(callback, "/oidc/authorize/callback?id=") {
+					t.Fatalf("victim: %d %s", resp.StatusCode, callback)
+				}
+				// The attacker collects first: refused, no code.
+				if status, loc, _ := attacker.open(e.base + callback); status != http.StatusBadRequest || strings.HasPrefix(loc.String(), e.redirect) {
+					t.Fatalf("the attacker got %d %v", status, loc)
+				}
+				// The victim's own browser still gets its code (which the client will refuse: wrong state).
+				if q := br.authorize(e.base+callback, e.redirect); q.Get("code") == "" {
+					t.Fatalf("victim: %v", q)
+				}
+			})
+
 			t.Run("id_token_hint of another issuer at logout", func(t *testing.T) {
 				_, foreign, _ := ed25519.GenerateKey(rand.Reader)
 				sig, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.EdDSA, Key: jose.JSONWebKey{Key: foreign, KeyID: "k1"}}, nil)

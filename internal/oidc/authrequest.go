@@ -104,6 +104,7 @@ func (a *authRequest) CreatedAt() time.Time { return time.UnixMilli(a.r.Created)
 // Request is an authorization request waiting for a sign-in, as the login glue sees it.
 type Request interface {
 	op.AuthRequest
+	SID() string // the session that completed it; "" before
 	Prompt() []string
 	MaxAge() *uint
 	CreatedAt() time.Time

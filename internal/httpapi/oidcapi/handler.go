@@ -46,6 +46,10 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 			browserSID = p.Session.ID
 		}
 	}
+	if r.URL.Path == oidcsvc.PathCallback && !h.sameBrowser(w, r) {
+		page(w, http.StatusBadRequest, "This sign-in request was completed in another browser. Go back to the application and sign in again.")
+		return
+	}
 	r = r.WithContext(oidcsvc.WithRequestState(r.Context(), browserSID))
 	switch r.URL.Path {
 	case oidcsvc.PathUserinfo:
@@ -55,6 +59,18 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	h.Provider.ServeHTTP(w, r)
+}
+
+// sameBrowser reports whether the browser at op's callback holds the session that completed
+// the request: a request id passed to another browser (which signed in and completed it) must
+// not let the first one collect a code for that other person.
+func (h *Handler) sameBrowser(w http.ResponseWriter, r *http.Request) bool {
+	req, err := h.Storage.Request(r.Context(), r.URL.Query().Get("id"))
+	if err != nil {
+		return true // op answers an unknown or spent request itself
+	}
+	p, err := h.session(w, r)
+	return err == nil && p != nil && req.SID() != "" && p.Session.ID == req.SID()
 }
 
 // session returns the principal of the browser's session cookie, nil without a live one.
