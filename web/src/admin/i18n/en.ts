@@ -181,6 +181,9 @@ export default {
   'admin.sessions.revoke': 'End session',
   'admin.sessions.revokeTitle': 'End this session?',
   'admin.sessions.revokeText': 'The device is signed out of Gatehouse and of every system it joined.',
+  'admin.sessions.revokeDevice': 'Sign out this device',
+  'admin.sessions.revokeDeviceTitle': 'Sign out this device?',
+  'admin.sessions.revokeDeviceText': 'Its {n} sessions end, in Gatehouse and in every system they joined.',
   'admin.sessions.revoked': 'The session ended.',
 
   'admin.audit.user': 'User',

@@ -181,6 +181,9 @@ export default {
   'admin.sessions.revoke': '结束会话',
   'admin.sessions.revokeTitle': '结束该会话？',
   'admin.sessions.revokeText': '该设备将从 Gatehouse 及其加入的所有子系统登出。',
+  'admin.sessions.revokeDevice': '让该设备下线',
+  'admin.sessions.revokeDeviceTitle': '让该设备下线？',
+  'admin.sessions.revokeDeviceText': '该设备的 {n} 个会话将结束，包括其加入的所有子系统。',
   'admin.sessions.revoked': '会话已结束。',
 
   'admin.audit.user': '用户',
