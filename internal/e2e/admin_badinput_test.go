@@ -180,6 +180,42 @@ func TestAdminPermissions(t *testing.T) {
 					t.Errorf("auditor %s %s: %d/%d %s", r.method, r.path, e.status, e.Code, e.Data)
 				}
 			}
+
+			// No escalation: the user administrator cannot take the super-admin role or the
+			// super-admin's account, but manages users within their own powers.
+			super := roleID(t, admin, "gatehouse", "super-admin")
+			adminID := get[adminPage[adminUser]](t, admin, "/api/admin/users?q=admin").Items[0].ID
+			for _, c := range []struct {
+				method, path string
+				body         any
+			}{
+				{"PUT", "/api/admin/users/" + ops.ID + "/roles/" + super, nil},
+				{"PUT", "/api/admin/users/" + victim.ID + "/roles/" + super, nil},
+				{"DELETE", "/api/admin/users/" + adminID + "/roles/" + super, nil},
+				{"POST", "/api/admin/users/" + adminID + "/password", nil},
+				{"PATCH", "/api/admin/users/" + adminID, map[string]any{"status": "disabled"}},
+				{"PATCH", "/api/admin/users/" + adminID, map[string]any{"email": "ops@evil.example"}},
+			} {
+				expect(t, opsC.do(c.method, c.path, c.body), 403, codeForbidden, "escalation: "+c.method+" "+c.path)
+			}
+			expect(t, opsC.do("PUT", "/api/admin/users/"+victim.ID+"/roles/"+ua.ID, nil), 200, 0, "grant a role within one's powers")
+			s.client("198.51.100.10", "admin-console/1.0").mustLogin("admin", adminPassword, nil)
+
+			sysop, _ := createUser(t, admin, map[string]any{"username": "sysop", "password": "Long-Passw0rd-Of-S"})
+			e = admin.do("POST", "/api/admin/roles", map[string]any{"system": "gatehouse", "name": "SYS-ADMIN", "permissions": []string{"gatehouse:systems:*"}})
+			expect(t, e, 201, 0, "create SYS-ADMIN")
+			var sa adminRole
+			e.decode(t, &sa)
+			expect(t, admin.do("PUT", "/api/admin/users/"+sysop.ID+"/roles/"+sa.ID, nil), 200, 0, "grant SYS-ADMIN")
+			sysC := s.client("203.0.113.7", "sysop")
+			sysC.mustLogin("sysop", "Long-Passw0rd-Of-S", nil)
+			expect(t, sysC.do("POST", "/api/admin/roles", map[string]any{"system": "gatehouse", "name": "ROOT", "permissions": []string{"*"}}),
+				403, codeForbidden, "create a center role beyond one's powers")
+			expect(t, sysC.do("PATCH", "/api/admin/roles/"+sa.ID, map[string]any{"permissions": []string{"gatehouse:*"}}),
+				403, codeForbidden, "widen one's own role")
+			expect(t, sysC.do("DELETE", "/api/admin/roles/"+ua.ID, nil), 403, codeForbidden, "delete a center role beyond one's powers")
+			expect(t, sysC.do("POST", "/api/admin/roles", map[string]any{"system": "demo", "name": "ROOT", "permissions": []string{"demo:*"}}),
+				201, 0, "a role of another system")
 		})
 	}
 }

@@ -44,6 +44,10 @@ func (h *Handler) createRole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	role := &domain.Role{SystemID: req.System, Name: req.Name, Description: req.Description, Permissions: req.Permissions}
+	if err := checkRoleCodes(r, role.SystemID, role.Permissions); err != nil {
+		respond.Error(w, r, err)
+		return
+	}
 	if err := h.Identity.CreateRole(r.Context(), actor(r), role); err != nil {
 		respond.Error(w, r, err)
 		return
@@ -67,6 +71,10 @@ func (h *Handler) patchRole(w http.ResponseWriter, r *http.Request) {
 		respond.Error(w, r, err)
 		return
 	}
+	if err := h.checkRoleChange(r, r.PathValue("id"), req.Permissions); err != nil {
+		respond.Error(w, r, err)
+		return
+	}
 	role, err := h.Identity.UpdateRole(r.Context(), actor(r), r.PathValue("id"),
 		identity.RolePatch{Description: req.Description, Permissions: req.Permissions})
 	if err != nil {
@@ -77,5 +85,23 @@ func (h *Handler) patchRole(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) deleteRole(w http.ResponseWriter, r *http.Request) {
+	if err := h.checkRoleChange(r, r.PathValue("id"), nil); err != nil {
+		respond.Error(w, r, err)
+		return
+	}
 	answer(w, r, nil, h.Identity.DeleteRole(r.Context(), actor(r), r.PathValue("id")))
+}
+
+// checkRoleChange refuses a change to a center-system role unless the caller holds its codes,
+// the present ones and, when given, the new ones. An unknown role is not_found.
+func (h *Handler) checkRoleChange(r *http.Request, id string, next *[]string) error {
+	role, err := h.Identity.Role(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	codes := role.Permissions
+	if next != nil {
+		codes = append(append([]string(nil), codes...), *next...)
+	}
+	return checkRoleCodes(r, role.SystemID, codes)
 }

@@ -103,6 +103,10 @@ func (h *Handler) patchUser(w http.ResponseWriter, r *http.Request) {
 		respond.Error(w, r, pr.Err())
 		return
 	}
+	if err := h.checkUserPowers(r.Context(), r, id); err != nil {
+		respond.Error(w, r, err)
+		return
+	}
 	u, err := h.Identity.UpdateUser(r.Context(), actor(r), id,
 		identity.UserPatch{DisplayName: req.DisplayName, Email: req.Email, Status: req.Status})
 	if err != nil {
@@ -135,6 +139,10 @@ func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request) {
 		respond.Error(w, r, err)
 		return
 	}
+	if err := h.checkUserPowers(r.Context(), r, u.ID); err != nil {
+		respond.Error(w, r, err)
+		return
+	}
 	var out passwordAnswer
 	if req.Password == "" {
 		if req.Password, err = h.Identity.GeneratePassword(u.Username); err != nil {
@@ -159,7 +167,18 @@ func (h *Handler) revokeRole(w http.ResponseWriter, r *http.Request) { h.changeG
 
 func (h *Handler) changeGrant(w http.ResponseWriter, r *http.Request, grant bool) {
 	id, roleID := r.PathValue("id"), r.PathValue("roleId")
-	var err error
+	if err := h.checkUserPowers(r.Context(), r, id); err != nil {
+		respond.Error(w, r, err)
+		return
+	}
+	role, err := h.Identity.Role(r.Context(), roleID)
+	if err == nil {
+		err = checkRoleCodes(r, role.SystemID, role.Permissions)
+	}
+	if err != nil {
+		respond.Error(w, r, err)
+		return
+	}
 	if grant {
 		err = h.Identity.GrantRoleByID(r.Context(), actor(r), id, roleID)
 	} else {
