@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,7 +24,7 @@ func (d *DB) CountAudit(ctx context.Context, f domain.AuditFilter) (int, error) 
 
 // AuditCounts counts events of the given types at or after since, per type and per bucket of
 // whole seconds aligned to the Unix epoch. The filter is "type IN (…) AND at >= since", a range
-// on the (type, at) index per type; only the bucket arithmetic differs between the dialects.
+// on the (type, at) index per type; only the bucketing differs between the dialects.
 func (d *DB) AuditCounts(ctx context.Context, types []string, since time.Time, bucket time.Duration) ([]store.AuditCount, error) {
 	secs := int64(bucket / time.Second)
 	if secs <= 0 || bucket%time.Second != 0 {
@@ -40,13 +41,16 @@ func (d *DB) AuditCounts(ctx context.Context, types []string, since time.Time, b
 	// SQLite keeps times as fixed-width text that unixepoch reads (fractions dropped); on
 	// PostgreSQL the epoch of a timestamptz is exact, floored here.
 	b := a.add(secs)
+	// SQLite keeps times as fixed-width text that unixepoch reads (fractions dropped): the key
+	// is the bucket number. PostgreSQL bins the timestamptz itself (date_bin, no numeric
+	// arithmetic): the key is the bucket's start. Rows are few; Go orders them.
 	key := `unixepoch(at) / ` + b
 	if d.dialect == Postgres {
-		key = `floor(extract(epoch FROM at) / ` + b + `::bigint)::bigint`
+		key = `date_bin(make_interval(secs => ` + b + `::bigint), at, TIMESTAMPTZ '1970-01-01 00:00:00+00')`
 	}
 	query := `SELECT ` + key + ` AS k, type, count(*) FROM audit_events
 		WHERE type IN (` + strings.Join(ph, ", ") + `) AND at >= ` + a.add(d.timeArg(since)) + `
-		GROUP BY k, type ORDER BY k, type`
+		GROUP BY k, type`
 	rows, err := d.r.QueryContext(ctx, query, a...)
 	if err != nil {
 		return nil, failure("count audit events over time", err)
@@ -54,17 +58,28 @@ func (d *DB) AuditCounts(ctx context.Context, types []string, since time.Time, b
 	defer rows.Close()
 	var out []store.AuditCount
 	for rows.Next() {
-		var k int64
 		var c store.AuditCount
-		if err := rows.Scan(&k, &c.Type, &c.Count); err != nil {
+		if d.dialect == Postgres {
+			err = rows.Scan(timeDest{&c.Start}, &c.Type, &c.Count)
+		} else {
+			var k int64
+			err = rows.Scan(&k, &c.Type, &c.Count)
+			c.Start = time.Unix(k*secs, 0).UTC()
+		}
+		if err != nil {
 			return nil, failure("count audit events over time", err)
 		}
-		c.Start = time.Unix(k*secs, 0).UTC()
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, failure("count audit events over time", err)
 	}
+	slices.SortFunc(out, func(x, y store.AuditCount) int {
+		if c := x.Start.Compare(y.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Type, y.Type)
+	})
 	return out, nil
 }
 
