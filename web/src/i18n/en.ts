@@ -94,4 +94,5 @@ export default {
   'status.active': 'active',
   'status.disabled': 'disabled',
   'status.locked': 'locked',
+  'login.reauth': 'You are signed in as {user}. The application asks you to sign in again to continue.',
 } as Record<string, string>

@@ -94,4 +94,5 @@ export default {
   'status.active': '正常',
   'status.disabled': '已停用',
   'status.locked': '已锁定',
+  'login.reauth': '您已以 {user} 的身份登录。该应用要求您重新登录后继续。',
 } as Record<string, string>

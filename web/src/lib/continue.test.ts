@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { needsFullNavigation, safeContinue } from './continue'
+import { asksForFreshSignIn, autoContinueAllowed, needsFullNavigation, safeContinue } from './continue'
 
 const origin = 'https://sso.example.test'
 
@@ -58,5 +58,34 @@ describe('needsFullNavigation', () => {
     expect(needsFullNavigation('/cas/login?service=x')).toBe(true)
     expect(needsFullNavigation('/oidc/authorize?x=1')).toBe(true)
     expect(needsFullNavigation('/accounts')).toBe(true)
+  })
+})
+
+describe('asksForFreshSignIn', () => {
+  it('names the protocol entry points', () => {
+    expect(asksForFreshSignIn('/sso/login?system=a')).toBe(true)
+    expect(asksForFreshSignIn('/cas/login?service=x')).toBe(true)
+    expect(asksForFreshSignIn('/oidc/authorize/resume?id=1')).toBe(true)
+    expect(asksForFreshSignIn('/gh/sso/login?system=a', '/gh')).toBe(true)
+  })
+  it('lets everything else continue at once', () => {
+    expect(asksForFreshSignIn('/account')).toBe(false)
+    expect(asksForFreshSignIn('/gateway/return?url=x')).toBe(false)
+    expect(asksForFreshSignIn('/api/me')).toBe(false)
+    expect(asksForFreshSignIn('/sso/loginx')).toBe(false)
+  })
+})
+
+describe('autoContinueAllowed', () => {
+  it('allows a target once in ten seconds', () => {
+    sessionStorage.clear()
+    expect(autoContinueAllowed('/a', 1000)).toBe(true)
+    expect(autoContinueAllowed('/a', 5000)).toBe(false)
+    expect(autoContinueAllowed('/b', 5000)).toBe(true)
+    expect(autoContinueAllowed('/b', 16000)).toBe(true)
+  })
+  it('allows when storage is garbled', () => {
+    sessionStorage.setItem('gatehouse.autoContinue', '{nope')
+    expect(autoContinueAllowed('/a', 1)).toBe(true)
   })
 })

@@ -56,3 +56,35 @@ export function needsFullNavigation(target: string, base = ''): boolean {
   const path = p.split(/[?#]/)[0]
   return !spa.some((s) => path === s || path.startsWith(s + '/'))
 }
+
+/**
+ * asksForFreshSignIn reports whether target is a protocol entry point — /sso/login, /cas/login,
+ * /oidc/… — which checks the session itself and sends a browser that has one to the sign-in
+ * page only to ask for a new sign-in (CAS renew, OpenID Connect prompt=login or max_age). The
+ * sign-in page then asks instead of continuing at once: continuing would skip the new sign-in
+ * (renew) or come straight back (OpenID Connect), a loop.
+ */
+export function asksForFreshSignIn(target: string, base = ''): boolean {
+  const path = target.slice(base.length).split(/[?#]/)[0]
+  return path === '/sso/login' || path === '/cas/login' || path === '/oidc' || path.startsWith('/oidc/')
+}
+
+const loopKey = 'gatehouse.autoContinue'
+
+/**
+ * autoContinueAllowed guards against redirect loops: the sign-in page continues a signed-in
+ * browser at once to the same target at most once in ten seconds (remembered in
+ * sessionStorage, so per tab). now is Date.now().
+ */
+export function autoContinueAllowed(target: string, now: number, storage: Storage | undefined = globalThis.sessionStorage): boolean {
+  try {
+    const last = JSON.parse(storage?.getItem(loopKey) ?? 'null') as { target?: string; at?: number } | null
+    if (last && last.target === target && typeof last.at === 'number' && now - last.at >= 0 && now - last.at < 10_000) {
+      return false
+    }
+    storage?.setItem(loopKey, JSON.stringify({ target, at: now }))
+  } catch {
+    /* storage disabled or garbled: allow */
+  }
+  return true
+}

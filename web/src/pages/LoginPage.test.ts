@@ -43,6 +43,7 @@ async function fill(w: any, user = 'alice', pass = 'secret-pass') {
 
 let assign: ReturnType<typeof vi.spyOn>
 beforeEach(() => {
+  sessionStorage.clear()
   setLocale('en')
   assign = vi.spyOn(navigation, 'assign').mockImplementation(() => {})
 })
@@ -85,8 +86,39 @@ describe('LoginPage', () => {
   })
 
   it('continues at once when already signed in', async () => {
-    await setup('/login?continue=%2Fcas%2Flogin%3Fservice%3Dx', () => ({ data: me }), true)
+    await setup('/login?continue=%2Fgateway%2Freturn%3Furl%3Dx', () => ({ data: me }), true)
+    expect(assign).toHaveBeenCalledWith('/gateway/return?url=x')
+  })
+
+  it('asks a signed-in browser to sign in again for a protocol entry point (renew, prompt=login)', async () => {
+    const { wrapper, logins } = await setup('/login?continue=%2Fcas%2Flogin%3Fservice%3Dx', () => ({ data: me }), true)
+    expect(assign).not.toHaveBeenCalled()
+    expect(wrapper.find('[data-test=reauth]').text()).toContain('signed in as alice')
+    expect((wrapper.find('input#username').element as HTMLInputElement).value).toBe('alice')
+    expect(document.activeElement?.id).toBe('password')
+    await wrapper.find('input#password').setValue('secret-pass')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(logins).toHaveLength(1)
     expect(assign).toHaveBeenCalledWith('/cas/login?service=x')
+  })
+
+  it('does not continue a signed-in browser to the same place twice in a row (loop guard)', async () => {
+    await setup('/login?continue=%2Fgateway%2Freturn%3Furl%3Dy', () => ({ data: me }), true)
+    expect(assign).toHaveBeenCalledTimes(1)
+    document.body.innerHTML = ''
+    const { wrapper } = await setup('/login?continue=%2Fgateway%2Freturn%3Furl%3Dy', () => ({ data: me }), true)
+    expect(assign).toHaveBeenCalledTimes(1)
+    expect(wrapper.find('[data-test=reauth]').exists()).toBe(true)
+  })
+
+  it('continues a signed-in browser to its own pages every time', async () => {
+    const a = await setup('/login?continue=%2F%2Fevil.test', () => ({ data: me }), true)
+    expect(a.router.currentRoute.value.path).toBe('/account')
+    document.body.innerHTML = ''
+    const b = await setup('/login?continue=https%3A%2F%2Fevil.test', () => ({ data: me }), true)
+    expect(b.router.currentRoute.value.path).toBe('/account')
+    expect(assign).not.toHaveBeenCalled()
   })
 
   it('shows the captcha on 40103 and sends it with the next try', async () => {
