@@ -27,6 +27,9 @@ if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	echo "web: npm ci"
 	npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	echo "$want" >"$stamp"
+	# A go.mod makes node_modules a module of its own, which `go build ./...` and `go vet ./...`
+	# then skip, whatever Go files a package ships.
+	printf 'module gatehouse.invalid/node_modules\n' >node_modules/go.mod
 fi
 
 stale=yes
