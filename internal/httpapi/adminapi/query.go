@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/domain"
@@ -41,13 +42,14 @@ func (q *query) str(name string) string {
 	return vs[0]
 }
 
+// int reads a whole number of decimal digits (no sign, no space) within [lo, hi]; absent is def.
 func (q *query) int(name string, def, lo, hi int) int {
 	s := q.str(name)
 	if s == "" {
 		return def
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < lo || n > hi {
+	if err != nil || strings.TrimLeft(s, "0123456789") != "" || n < lo || n > hi {
 		q.p.Add(name, "must be a whole number from %d to %d", lo, hi)
 		return def
 	}
