@@ -75,6 +75,7 @@ export default {
   'admin.user.id': 'Id',
   'admin.user.passwordChanged': 'Password changed',
   'admin.user.saved': 'The profile was saved.',
+  'admin.user.audit': 'Audit log of this user',
   'admin.user.disable': 'Disable',
   'admin.user.enable': 'Enable',
   'admin.user.disableTitle': 'Disable this user?',

@@ -75,6 +75,7 @@ export default {
   'admin.user.id': '编号',
   'admin.user.passwordChanged': '密码修改时间',
   'admin.user.saved': '资料已保存。',
+  'admin.user.audit': '该用户的审计日志',
   'admin.user.disable': '停用',
   'admin.user.enable': '启用',
   'admin.user.disableTitle': '停用该用户？',
