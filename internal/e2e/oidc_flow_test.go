@@ -82,6 +82,8 @@ func TestOIDCRelyingParty(t *testing.T) {
 				BackchannelS  bool     `json:"backchannel_logout_session_supported"`
 				Grants        []string `json:"grant_types_supported"`
 				Scopes        []string `json:"scopes_supported"`
+				Responses     []string `json:"response_types_supported"`
+				Device        string   `json:"device_authorization_endpoint"`
 			}
 			if err := e.provider.Claims(&disc); err != nil {
 				t.Fatal(err)
@@ -95,8 +97,8 @@ func TestOIDCRelyingParty(t *testing.T) {
 					t.Fatalf("discovery algs %v lack %s", disc.Algs, want)
 				}
 			}
-			if !slices.Contains(disc.PKCE, "S256") || !slices.Contains(disc.Grants, "client_credentials") ||
-				!slices.Contains(disc.Grants, "refresh_token") || !slices.Contains(disc.Scopes, "roles") {
+			if !slices.Equal(disc.PKCE, []string{"S256"}) || !slices.Equal(disc.Grants, []string{"authorization_code", "refresh_token", "client_credentials"}) ||
+				!slices.Equal(disc.Responses, []string{"code"}) || !slices.Contains(disc.Scopes, "roles") || disc.Device != "" {
 				t.Fatalf("discovery: %+v", disc)
 			}
 

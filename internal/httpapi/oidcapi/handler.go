@@ -34,7 +34,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET "+oidcsvc.PathLogin, h.login)
 	mux.Handle(oidcsvc.PathPrefix, http.HandlerFunc(h.serve))
-	mux.Handle("GET "+oidcsvc.PathDiscovery, http.HandlerFunc(h.serve))
+	mux.Handle("GET "+oidcsvc.PathDiscovery, http.HandlerFunc(h.discovery))
 }
 
 // serve hands a request to op with a fresh request state; at end session the state carries
