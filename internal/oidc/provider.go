@@ -1,8 +1,10 @@
 package oidc
 
 import (
+	"net/http"
 	"strings"
 
+	"github.com/rs/cors"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 )
@@ -59,6 +61,15 @@ func NewProvider(issuer string, s *Storage) (*op.Provider, error) {
 		// the algorithms a client may choose; op's default would accept RS256 only.
 		op.WithIDTokenHintVerifierOpts(op.WithSupportedIDTokenHintSigningAlgorithms(Algorithms...)),
 		op.WithAccessTokenVerifierOpts(op.WithSupportedAccessTokenSigningAlgorithms(Algorithms...)),
+		// Browser apps on any origin may call the token, userinfo, introspection and revocation
+		// endpoints, but never with the center's cookies: those authenticate with a bearer token
+		// or client credentials, and the pages that read the session cookie are not for scripts.
+		op.WithCORSOptions(&cors.Options{
+			AllowOriginFunc:  func(string) bool { return true },
+			AllowedMethods:   []string{http.MethodGet, http.MethodHead, http.MethodPost},
+			AllowedHeaders:   []string{"Accept", "Accept-Language", "Authorization", "Content-Type"},
+			AllowCredentials: false,
+		}),
 	}
 	if strings.HasPrefix(issuer, "http://") {
 		opts = append(opts, op.WithAllowInsecure())
