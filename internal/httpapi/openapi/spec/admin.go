@@ -2,8 +2,8 @@ package spec
 
 import "github.com/gatehouse/gatehouse/internal/domain"
 
-// adminOps are the routes of the admin API (internal/httpapi/adminapi), written to the
-// contract in docs/admin-api.md. Every change is audited (types admin.*).
+// adminOps are the routes of the admin API (internal/httpapi/adminapi), as docs/admin-api.md
+// contracts them. Every change is audited under the type of the change, details.via admin_api.
 func adminOps() []Op {
 	in, nf, cf := domain.CodeInvalidInput, domain.CodeNotFound, domain.CodeConflict
 	weak := domain.CodeWeakPassword
@@ -29,21 +29,23 @@ func adminOps() []Op {
 			Description: "Without a password a one-time password is generated and answered once as data.password.",
 			Body:        input("username", str(), "display_name?", str(), "email?", S{"type": "string", "format": "email"}, "password?", str()),
 			Status:      201, Data: obj("user", ref("AdminUser"), "password?", str("The generated one-time password, shown once.")),
-			Errors: []domain.Code{in, cf, weak}}),
+			Errors: []domain.Code{in, cf}}),
 		op("GET", "/api/admin/users/{id}", "users:read", "Read a user and their grants", Op{
 			Data: obj("user", ref("AdminUser"), "grants", arr(ref("Grant"))), Errors: []domain.Code{nf}}),
 		op("PATCH", "/api/admin/users/{id}", "users:write", "Edit a user", Op{
-			Description: "Disabling or locking a user ends their sessions. An administrator cannot disable or lock their own account (invalid_input).",
+			Description: "A status other than active ends every session of the user at once. An administrator cannot disable or lock their own account (invalid_input). " + noEscalationUser,
 			Body:        userPatch, Data: ref("AdminUser"), Errors: []domain.Code{in, nf, cf}}),
 		op("POST", "/api/admin/users/{id}/password", "users:write", "Reset a user's password", Op{
-			Description: "Without a password (or without any body, then no Content-Type is needed) one is generated and answered once. " +
-				"Every session of the user ends.",
+			Description: "Without a password (no body at all, or an empty password) one is generated and answered once; " +
+				"with a given password the answer is {}. Every session of the user ends. " + noEscalationUser,
 			Body: input("password?", str()), BodyOptional: true,
 			Data: obj("password?", str("The generated password, shown once.")), Errors: []domain.Code{in, nf, weak}}),
 		op("PUT", "/api/admin/users/{id}/roles/{roleId}", "users:write", "Grant a role", Op{
-			Data: grants, Errors: []domain.Code{nf}}),
+			Description: "Idempotent; answers the user's grants. " + noEscalationRole + " " + noEscalationUser,
+			Data:        grants, Errors: []domain.Code{nf}}),
 		op("DELETE", "/api/admin/users/{id}/roles/{roleId}", "users:write", "Revoke a role", Op{
-			Data: grants, Errors: []domain.Code{nf}}),
+			Description: "Idempotent; answers the user's grants. " + noEscalationRole + " " + noEscalationUser,
+			Data:        grants, Errors: []domain.Code{nf}}),
 		op("GET", "/api/admin/users/{id}/sessions", "users:read", "A user's live sessions", Op{
 			Data: obj("items", arr(ref("AdminSession"))), Errors: []domain.Code{nf}}),
 		op("DELETE", "/api/admin/users/{id}/sessions", "sessions:revoke", "Sign a user out everywhere", Op{
@@ -58,7 +60,7 @@ func adminOps() []Op {
 		op("PATCH", "/api/admin/systems/{id}", "systems:write", "Edit a system", Op{
 			Body: systemPatch, Data: ref("System"), Errors: []domain.Code{in, nf, cf}}),
 		op("DELETE", "/api/admin/systems/{id}", "systems:write", "Delete a system", Op{
-			Description: "The Gatehouse system itself cannot be deleted.", Errors: []domain.Code{in, nf, domain.CodeForbidden, cf}}),
+			Description: "The gatehouse system itself cannot be deleted (invalid_input).", Errors: []domain.Code{in, nf, domain.CodeForbidden, cf}}),
 		op("POST", "/api/admin/systems/{id}/secret", "systems:write", "Rotate a system's secret", Op{
 			Description: "The old secret stops working at once on this node, within seconds elsewhere.",
 			Data:        obj("secret", str("Shown once.")), Errors: []domain.Code{nf, in}}),
@@ -69,12 +71,15 @@ func adminOps() []Op {
 			Params: []S{query("system", str(), "Only the roles of this system.")},
 			Data:   obj("items", arr(ref("Role"))), Errors: []domain.Code{in}}),
 		op("POST", "/api/admin/roles", "systems:write", "Create a role", Op{
-			Body:   input("system", str(), "name", str(), "description?", str(), "permissions?", strs("Codes system:resource:action; any segment may be *.")),
-			Status: 201, Data: ref("Role"), Errors: []domain.Code{in, nf, cf}}),
+			Body:        input("system", str(), "name", str(), "description?", str(), "permissions?", strs("Codes system:resource:action; any segment may be *.")),
+			Description: "A role outside the gatehouse system holds codes of its own system only. " + noEscalationRole,
+			Status:      201, Data: ref("Role"), Errors: []domain.Code{in, nf, cf}}),
 		op("PATCH", "/api/admin/roles/{id}", "systems:write", "Edit a role", Op{
-			Description: "permissions replace the whole set.",
+			Description: "permissions replace the whole set; those of super-admin cannot change (invalid_input). " + noEscalationRole,
 			Body:        input("description?", str(), "permissions?", strs()), Data: ref("Role"), Errors: []domain.Code{in, nf, cf}}),
-		op("DELETE", "/api/admin/roles/{id}", "systems:write", "Delete a role", Op{Errors: []domain.Code{nf}}),
+		op("DELETE", "/api/admin/roles/{id}", "systems:write", "Delete a role", Op{
+			Description: "super-admin cannot be deleted (invalid_input). " + noEscalationRole,
+			Errors:      []domain.Code{in, nf}}),
 
 		op("GET", "/api/admin/sessions", "sessions:read", "List live sessions, newest first", Op{
 			Params: append([]S{query("user", str(), "A user id or username.")}, paging...),
@@ -84,8 +89,8 @@ func adminOps() []Op {
 		op("GET", "/api/admin/audit", "audit:read", "Read the audit log, newest first", Op{
 			Params: append([]S{query("user", str(), "Actor or subject: a user id or username."),
 				query("type", S{"type": "string", "maxLength": 64}, "An exact type, or a prefix ending in . (admin.)."),
-				query("since", S{"type": "string", "format": "date-time"}, "RFC 3339."),
-				query("until", S{"type": "string", "format": "date-time"}, "RFC 3339.")}, paging...),
+				query("since", S{"type": "string", "format": "date-time"}, "RFC 3339, inclusive."),
+				query("until", S{"type": "string", "format": "date-time"}, "RFC 3339, exclusive; after since.")}, paging...),
 			Data: page("AuditEvent"), Errors: []domain.Code{in}}),
 		op("GET", "/api/admin/stats", "stats:read", "Dashboard statistics", Op{
 			Params: []S{query("range", S{"type": "string", "enum": []string{"24h", "7d", "30d"}, "default": "24h"},
@@ -96,6 +101,13 @@ func adminOps() []Op {
 	}
 }
 
+// The no-escalation rule of docs/admin-api.md, said where it applies.
+const (
+	noEscalationRole = "A role of the gatehouse system can be granted, revoked, created, edited or deleted only by a caller " +
+		"holding every one of its permission codes (else forbidden, naming the code)."
+	noEscalationUser = "A user holding gatehouse roles can be changed only by a caller holding every code of those roles (else forbidden)."
+)
+
 func adminSchemas() S {
 	return S{
 		"AdminUser": obj("id", str(), "username", str(), "display_name", str(), "email?", str("Absent when empty."),
@@ -104,8 +116,9 @@ func adminSchemas() S {
 			"version", integer("Grows with every change.")),
 		"Grant": obj("role_id", str(), "system", str(), "role", str(), "permissions", strs()),
 		"OIDCSettings": obj("public?", boolean("A public client has no secret (PKCE only)."),
-			"grant_types?", arr(enum("authorization_code", "refresh_token")),
-			"scopes?", strs(), "id_token_alg?", enum("EdDSA", "ES256", "RS256"), "post_logout_redirect_uris?", strs()),
+			"grant_types?", arr(enum("authorization_code", "refresh_token", "client_credentials"),
+				"Empty: authorization_code and refresh_token. A public client may not use client_credentials."),
+			"scopes?", strs("Empty: every scope."), "id_token_alg?", enum("EdDSA", "ES256", "RS256"), "post_logout_redirect_uris?", strs()),
 		"System": obj("id", str(), "name", str(), "redirect_uris", strs(), "logout_url", str(),
 			"protocols", arr(enum("sso", "cas", "oidc"), "Empty: all."),
 			"oidc", S{"allOf": []S{ref("OIDCSettings")}, "description": "Every member present; empty lists mean the defaults."},

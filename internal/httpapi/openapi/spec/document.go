@@ -12,7 +12,9 @@ var tags = []struct{ Name, Description string }{
 	{"auth", "Sign-in and tokens: captcha, login, refresh, logout."},
 	{"account", "The signed-in user's own account: profile, password, sessions."},
 	{"admin", "The admin API (docs/admin-api.md): users, systems, roles, sessions, audit, statistics. " +
-		"Each route needs a permission code of the gatehouse system; the super-admin role's * grants all."},
+		"Each route needs a permission code of the gatehouse system; the super-admin role's * grants all. " +
+		"A query parameter that is not a whole number in range, is given twice or is longer than 256 bytes is invalid_input; " +
+		"every change is audited with details.via admin_api."},
 	{"gateway", "Forward-auth for reverse proxies."},
 	{"demo", "Requirement 001's demo controller, served with --demo."},
 	{"meta", "This document and the token verification keys."},

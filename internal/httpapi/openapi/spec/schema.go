@@ -67,7 +67,7 @@ func query(name string, schema S, desc string) S {
 }
 
 var paging = []S{
-	query("offset", S{"type": "integer", "minimum": 0, "default": 0}, "Items to skip."),
+	query("offset", S{"type": "integer", "minimum": 0, "maximum": 1000000000, "default": 0}, "Items to skip; a page past the end is empty with the right total."),
 	query("limit", S{"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "Items per page (at most 200)."),
 }
 
