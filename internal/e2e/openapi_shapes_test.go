@@ -271,6 +271,25 @@ func TestOpenAPIAnswersMatchSchemas(t *testing.T) {
 	c.call("POST /api/admin/users", u+"/api/admin/users", bearer(tok), map[string]any{"username": "oa-probe"}, 409)
 	c.call("POST /api/admin/users", u+"/api/admin/users", bearer(tok), map[string]any{"username": "x", "admin": true}, 400)
 	c.call("GET /api/admin/stats", u+"/api/admin/stats?range=1y", bearer(tok), nil, 400)
+	c.call("GET /api/admin/users", u+"/api/admin/users?limit=5&limit=6", bearer(tok), nil, 400)
+	c.call("DELETE /api/admin/systems/{id}", u+"/api/admin/systems/gatehouse", bearer(tok), nil, 400)
+	var roles struct {
+		Items []adminRole `json:"items"`
+	}
+	decodeInto(t, c.call("GET /api/admin/roles", u+"/api/admin/roles?system=gatehouse", bearer(tok), nil, 200), &roles)
+	found := false
+	for _, r := range roles.Items {
+		if r.Name == "super-admin" {
+			found = true
+			c.call("DELETE /api/admin/roles/{id}", u+"/api/admin/roles/"+r.ID, bearer(tok), nil, 400)
+			c.call("PATCH /api/admin/roles/{id}", u+"/api/admin/roles/"+r.ID, bearer(tok), map[string]any{"permissions": []string{}}, 400)
+		}
+	}
+	if !found {
+		t.Error("no super-admin role in GET /api/admin/roles?system=gatehouse")
+	}
+	c.call("POST /api/admin/users/{id}/password", u+"/api/admin/users/"+uid+"/password", bearer(tok), map[string]any{"password": "short"}, 422)
+	c.call("GET /api/me", u+"/api/me", bearer(third.Token.AccessToken), nil, 401)
 	c.call("POST /api/auth/login", u+"/api/auth/login", "", map[string]any{"username": "oa-probe", "password": "wrong"}, 401)
 
 	var missed []string
