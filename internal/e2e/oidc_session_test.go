@@ -155,3 +155,27 @@ func TestOIDCAuthTime(t *testing.T) {
 		t.Fatalf("auth_time %d (signed in after %v), azp %q", c.AuthTime, before, c.AZP)
 	}
 }
+
+// TestOIDCIDTokenHintAtAuthorize: an id_token_hint naming another user than the signed-in one
+// does not pass silently: prompt=none answers login_required, else the login page.
+func TestOIDCIDTokenHintAtAuthorize(t *testing.T) {
+	e := newOIDCEnv(t, backends[0], nil)
+	br := e.browser()
+	br.signIn("olivia", oliviaPassword)
+	_, hint, _ := signInRP(t, e, br)
+	hintOpt := oauth2.SetAuthURLParam("id_token_hint", hint)
+	none := oauth2.SetAuthURLParam("prompt", "none")
+	pkce := oauth2.S256ChallengeOption(oauth2.GenerateVerifier())
+	if q := br.authorize(e.conf.AuthCodeURL("s", hintOpt, none, pkce), e.redirect); q.Get("code") == "" {
+		t.Fatalf("the hinted user's own session: %v", q)
+	}
+	other := e.browser()
+	other.signIn("jack", "jack123")
+	if q := other.authorize(e.conf.AuthCodeURL("s", hintOpt, none, pkce), e.redirect); q.Get("error") != "login_required" {
+		t.Fatalf("another user's session with the hint: %v", q)
+	}
+	status, loc, _ := other.open(e.conf.AuthCodeURL("s", hintOpt, pkce))
+	if status != http.StatusOK || loc.Path != "/login" {
+		t.Fatalf("without prompt=none: %d %v", status, loc)
+	}
+}

@@ -42,7 +42,8 @@ type requestRecord struct {
 	ChallengeMethod string   `json:"challenge_method,omitempty"`
 	Prompt          []string `json:"prompt,omitempty"`
 	MaxAge          *uint    `json:"max_age,omitempty"`
-	Created         int64    `json:"created"` // unix ms
+	HintSubject     string   `json:"hint_sub,omitempty"` // sub of a verified id_token_hint
+	Created         int64    `json:"created"`            // unix ms
 
 	// Set by the session that completes it.
 	UserID   string `json:"user,omitempty"`
@@ -98,6 +99,10 @@ func (a *authRequest) SID() string { return a.r.SID }
 func (a *authRequest) Prompt() []string { return a.r.Prompt }
 func (a *authRequest) MaxAge() *uint    { return a.r.MaxAge }
 
+// HintSubject is the user an id_token_hint named ("" for none): only that user's session may
+// complete the request without a new sign-in.
+func (a *authRequest) HintSubject() string { return a.r.HintSubject }
+
 // CreatedAt is when the request reached /authorize.
 func (a *authRequest) CreatedAt() time.Time { return time.UnixMilli(a.r.Created) }
 
@@ -105,6 +110,7 @@ func (a *authRequest) CreatedAt() time.Time { return time.UnixMilli(a.r.Created)
 type Request interface {
 	op.AuthRequest
 	SID() string // the session that completed it; "" before
+	HintSubject() string
 	Prompt() []string
 	MaxAge() *uint
 	CreatedAt() time.Time
@@ -118,7 +124,7 @@ func invalidRequest(format string, args ...any) error {
 // its redirect URI; here the rest of Gatehouse's rules: PKCE S256 (required of public
 // clients, "plain" refused), only the code flow, scopes the client may have, bounded state
 // and nonce.
-func (s *Storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, _ string) (op.AuthRequest, error) {
+func (s *Storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, hintSub string) (op.AuthRequest, error) {
 	sys, err := s.system(ctx, req.ClientID)
 	if err != nil {
 		return nil, err
@@ -162,7 +168,7 @@ func (s *Storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 		ID: id, ClientID: sys.ID, RedirectURI: req.RedirectURI, Scopes: scopes, State: req.State,
 		Nonce: req.Nonce, ResponseMode: string(req.ResponseMode), Challenge: req.CodeChallenge,
 		ChallengeMethod: string(req.CodeChallengeMethod), Prompt: req.Prompt, MaxAge: req.MaxAge,
-		Created: s.now().UnixMilli(),
+		HintSubject: hintSub, Created: s.now().UnixMilli(),
 	}
 	raw, err := json.Marshal(rec)
 	if err != nil {

@@ -105,7 +105,8 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		page(w, http.StatusServiceUnavailable, "Sign-in is unavailable. Please try again in a moment.")
 		return
 	}
-	if p == nil || !fresh(req, p, h.Now()) {
+	// An id_token_hint naming another user asks for that user's sign-in (Core §3.1.2.1).
+	if p == nil || !fresh(req, p, h.Now()) || req.HintSubject() != "" && req.HintSubject() != p.UserID() {
 		if slices.Contains(req.Prompt(), oidc.PromptNone) {
 			op.AuthRequestError(w, r, req, oidc.ErrLoginRequired(), h.Provider)
 			return
