@@ -39,14 +39,14 @@ function serveUsers(override?: (i: number) => Partial<AdminUser>, total = 10_000
   })
 }
 
-async function mountUsers() {
+async function mountUsers(path = '/admin/users') {
   const router = testRouter()
-  router.push('/admin/users')
+  router.push(path)
   await router.isReady()
   const w = mount(UsersView, { global: { plugins: [router] } })
   await flushPromises()
   await flush()
-  return w
+  return Object.assign(w, { router })
 }
 
 beforeEach(() => {
@@ -117,6 +117,22 @@ describe('UsersView paging', () => {
     expect(last.get('q')).toBe('user42')
     expect(last.get('offset')).toBe('0')
     expect(w.findAll('[data-test=user-row]').map((r) => r.attributes('data-username'))).toEqual(['user42', 'user420', 'user4200'])
+  })
+
+  it('keeps the page and the search in the address', async () => {
+    const calls = serveUsers()
+    const w = await mountUsers('/admin/users?offset=100&status=active')
+    expect(calls[0].url.searchParams.get('offset')).toBe('100')
+    expect(calls[0].url.searchParams.get('status')).toBe('active')
+    await w.find('#next-page').trigger('click')
+    await flush()
+    expect(w.router.currentRoute.value.query).toEqual({ status: 'active', offset: '150' })
+  })
+
+  it('ignores a hostile offset in the address', async () => {
+    const calls = serveUsers()
+    await mountUsers('/admin/users?offset=-5e9x')
+    expect(calls[0].url.searchParams.get('offset')).toBe('0')
   })
 
   it('shows the API error message', async () => {
