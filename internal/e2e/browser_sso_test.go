@@ -63,7 +63,8 @@ func (b *browser) signedOutAt(ctx context.Context, site *demo.Site) {
 // TestBrowserSingleSignOn: the full SSO flow across the two demo sub-systems in one browser.
 // Sub-system A sends the browser to the center's sign-in page; after signing in the browser is
 // back at A, signed in; B signs in through the center without showing the sign-in page; the
-// sign-out at B ends the center's session and A's (single logout).
+// sign-out at B ends the center's session and A's (single logout); so does, after signing in
+// again, the sign-out on the center's account page.
 func TestBrowserSingleSignOn(t *testing.T) {
 	for _, bk := range backends[:2] { // SQLite+memory and PostgreSQL+Redis
 		t.Run(bk.name, func(t *testing.T) {
@@ -111,7 +112,13 @@ func TestBrowserSingleSignOn(t *testing.T) {
 				t.Fatal("the CMS signed in without asking the center")
 			}
 
+			// The center's account page lists both systems joined in this session.
+			br.do(ctx, "open the center's account page", chromedp.Navigate(srv.URL()+"/account"))
+			br.waitJS(ctx, "both systems joined", `!!document.querySelector('[data-test=joined-system][data-system="shop"]') && !!document.querySelector('[data-test=joined-system][data-system="cms"]')`)
+
 			// Sign out at B: B, the center and A are all signed out.
+			br.do(ctx, "back to the CMS", chromedp.Navigate(d.CMS.URL+"/user"))
+			br.waitPath(ctx, cms, "/user")
 			br.do(ctx, "press Sign out in the CMS", chromedp.Click(chromedp.CSS(`header a[href="/sso/logout"]`)))
 			br.waitJS(ctx, "leave the CMS's signed-in page", `location.pathname !== "/user" && document.readyState === "complete"`)
 			br.signedOutAt(ctx, d.CMS)
@@ -121,6 +128,17 @@ func TestBrowserSingleSignOn(t *testing.T) {
 			// A's protected page asks for a sign-in again.
 			br.do(ctx, "open the shop's editor page again", chromedp.Navigate(d.Shop.URL+"/editor"))
 			br.waitPath(ctx, center, "/login")
+
+			// Again, signed out at the center this time (the account page's Sign out).
+			br.signInForm(ctx, "danny", "danny123")
+			br.waitPath(ctx, shop, "/editor")
+			br.do(ctx, "open the CMS's user page", chromedp.Navigate(d.CMS.URL+"/user"))
+			br.waitPath(ctx, cms, "/user")
+			br.do(ctx, "open the center's account page", chromedp.Navigate(srv.URL()+"/account"))
+			br.do(ctx, "press Sign out at the center", chromedp.WaitVisible(chromedp.CSS("#sign-out")), chromedp.Click(chromedp.CSS("#sign-out")))
+			br.waitPath(ctx, center, "/login")
+			br.signedOutAt(ctx, d.Shop)
+			br.signedOutAt(ctx, d.CMS)
 		})
 	}
 }
