@@ -200,23 +200,29 @@ func (b *browser) readCaptchaID(ctx context.Context, id network.RequestID) {
 	b.mu.Unlock()
 }
 
+// captchaID returns the id of the last captcha the tab received, once it differs from not.
+func (b *browser) captchaID(ctx context.Context, not string) string {
+	b.t.Helper()
+	for {
+		b.mu.Lock()
+		id := b.captchas[ctx]
+		b.mu.Unlock()
+		if id != "" && id != not {
+			return id
+		}
+		if ctx.Err() != nil {
+			b.t.Fatal("no (new) captcha id seen on the network")
+		}
+		time.Sleep(10 * time.Millisecond) // the answer's body is being read
+	}
+}
+
 // captchaAnswer returns the answer of the captcha the tab shows now: its id as the tab
 // received it, its answer from the server's store (a person would read it off the image).
 func (b *browser) captchaAnswer(ctx context.Context, srv *server, imageSel string) string {
 	b.t.Helper()
 	b.do(ctx, "captcha image shown", chromedp.WaitVisible(chromedp.CSS(imageSel)))
-	var id string
-	for id == "" {
-		b.mu.Lock()
-		id = b.captchas[ctx]
-		b.mu.Unlock()
-		if id == "" {
-			if ctx.Err() != nil {
-				b.t.Fatal("no captcha id seen on the network")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
+	id := b.captchaID(ctx, "")
 	v, err := srv.KV.Get(context.Background(), "captcha:"+id)
 	if err != nil {
 		b.t.Fatalf("captcha %s: %v", id, err)

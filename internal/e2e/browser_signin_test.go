@@ -38,7 +38,7 @@ func (b *browser) signInAt(ctx context.Context, srv *server, cont, user, pw stri
 }
 
 // TestBrowserSignIn: a wrong password shows its sentence in #login-error; after two failures
-// the captcha appears, and with its answer the right password signs in and the browser lands
+// the captcha appears (its refresh button brings another), and with its answer the right password signs in and the browser lands
 // on continue. Off-site continue values end on /account, never off-site.
 func TestBrowserSignIn(t *testing.T) {
 	srv := startServer(t, backends[0], lowCaptchaThresholds)
@@ -70,6 +70,12 @@ func TestBrowserSignIn(t *testing.T) {
 	b.signInForm(ctx, "jack", "jack123")
 	b.waitJS(ctx, "captcha refused", `(() => { const e = document.querySelector("#login-error"); `+
 		`return !!e && /captcha|code/i.test(e.textContent) && !document.querySelector("#sign-in").disabled; })()`)
+
+	// The refresh button brings another image.
+	b.do(ctx, "captcha image shown", chromedp.WaitVisible(chromedp.CSS("#captcha-image")))
+	first := b.captchaID(ctx, "")
+	b.do(ctx, "refresh the captcha", chromedp.Click(chromedp.CSS("#captcha-refresh")))
+	b.captchaID(ctx, first)
 
 	answer := b.captchaAnswer(ctx, srv, "#captcha-image")
 	b.fill(ctx, "#captcha", answer)
