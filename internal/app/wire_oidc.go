@@ -13,8 +13,8 @@ import (
 // The OpenID Connect face (issue 5): the provider over the core's stores. This file is the one
 // place that wires it.
 
-// basePath is the path of the public URL: "" at the root, else "/prefix".
-func basePath(baseURL string) string {
+// oidcBasePath is the path of the public URL: "" at the root, else "/prefix".
+func oidcBasePath(baseURL string) string {
 	if u, err := url.Parse(baseURL); err == nil {
 		return strings.TrimSuffix(u.Path, "/")
 	}
@@ -29,7 +29,7 @@ func (c *Core) buildOIDC(opts Options) {
 		Sessions: c.Auth.Sessions, Refresh: c.Auth.Refresh, Keys: c.Keys,
 		Ensure: func(ctx context.Context, alg string) error { return c.Keys.Ensure(ctx, alg) },
 		Crypto: oidc.Crypto{Sealer: c.Secrets}, Audit: c.SQL, Log: opts.Logger,
-		Now: opts.Now, Rand: opts.Rand, BasePath: basePath(c.Config.BaseURL()),
+		Now: opts.Now, Rand: opts.Rand, BasePath: oidcBasePath(c.Config.BaseURL()),
 		CodeTTL: oc.CodeTTL, AccessTTL: oc.AccessTTL, IDTokenTTL: oc.IDTokenTTL,
 	}
 }
@@ -44,6 +44,6 @@ func (a *App) mountOIDC(mux *http.ServeMux) {
 	(&oidcapi.Handler{
 		Provider: provider, Storage: a.OIDC, Auth: a.Auth,
 		Cookies:  a.sessionCookies(), // the same name and Domain as the sign-in API sets
-		BasePath: basePath(a.Config.BaseURL()), Now: a.opts.Now,
+		BasePath: oidcBasePath(a.Config.BaseURL()), Now: a.opts.Now,
 	}).Mount(mux)
 }
