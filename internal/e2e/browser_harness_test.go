@@ -44,11 +44,11 @@ func needBrowser(t *testing.T) {
 	}
 }
 
-// browser is one chromium process with a fresh profile; its tabs share cookies.
+// browser is one chromium process with a fresh profile. Its first tab and those of newTab
+// share cookies and storage; a tab of newPrivate shares nothing.
 type browser struct {
-	t     *testing.T
-	alloc context.Context
-	ctx   context.Context // the first tab
+	t   *testing.T
+	ctx context.Context // the first tab
 
 	mu       sync.Mutex
 	captchas map[context.Context]string   // the last captcha id each tab received
@@ -61,11 +61,6 @@ type browser struct {
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
 	needBrowser(t)
-	return startBrowser(t)
-}
-
-func startBrowser(t *testing.T) *browser {
-	t.Helper()
 	profile := t.TempDir() // removed after the browser has exited (cleanups run last-in first-out)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
@@ -85,7 +80,7 @@ func startBrowser(t *testing.T) *browser {
 	}
 	base, cancelBase := context.WithCancel(t.Context())
 	alloc, cancelAlloc := chromedp.NewExecAllocator(base, opts...)
-	b := &browser{t: t, alloc: alloc, captchas: map[context.Context]string{}, visited: map[context.Context][]string{}}
+	b := &browser{t: t, captchas: map[context.Context]string{}, visited: map[context.Context][]string{}}
 	ctx, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
 	// The hang guard: when a test waits for longer than browserTestTimeout, it shows what each
 	// tab shows and stops the browser, so the waiting step fails with its name.
