@@ -27,7 +27,6 @@ func (a *App) routes() (http.Handler, error) {
 	}).Mount(mux)
 	a.mountSSO(mux)
 	a.mountCAS(mux)
-	a.mountSLO(mux)
 	a.mountGateway(mux)
 	a.mountOIDC(mux)
 	a.mountAdmin(mux)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/slo"
 )
@@ -25,11 +24,6 @@ func (c *Core) buildSLO(opts Options) {
 	c.CASTickets.Logout = svc
 	c.Auth.Sessions.OnEnd = append(c.Auth.Sessions.OnEnd, svc.OnEnd)
 }
-
-// mountSLO registers no route of its own any more (called by App.routes): the delivery
-// report, GET /api/admin/systems/{id}/logout-deliveries, is served by the admin API
-// (wire_admin.go) from slo.Service.Deliveries.
-func (a *App) mountSLO(*http.ServeMux) {}
 
 // runSLO runs the delivery worker until ctx ends (called by App.Serve in its own goroutine).
 func (a *App) runSLO(ctx context.Context) {

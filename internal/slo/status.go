@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/domain"
-	"github.com/gatehouse/gatehouse/internal/httpapi/respond"
 )
 
 // Report is the delivery status of one system's logouts.
@@ -58,25 +56,4 @@ func (s *Service) Deliveries(ctx context.Context, systemID string) (*Report, err
 			EnqueuedAt: m.EnqueuedAt.UTC(), LastError: m.LastError, SID: n.SID, Kind: or(n.Kind, KindOIDC)})
 	}
 	return r, nil
-}
-
-// StatusHandler is the status face: GET /api/admin/systems/{id}/logout-deliveries answers
-// the Report of that system. Guard decides who may ask (the wiring passes a permission check).
-type StatusHandler struct {
-	Service *Service
-	Guard   func(http.Handler) http.Handler
-}
-
-// Mount registers the route.
-func (h *StatusHandler) Mount(mux *http.ServeMux) {
-	mux.Handle("GET /api/admin/systems/{id}/logout-deliveries", h.Guard(http.HandlerFunc(h.serve)))
-}
-
-func (h *StatusHandler) serve(w http.ResponseWriter, r *http.Request) {
-	rep, err := h.Service.Deliveries(r.Context(), r.PathValue("id"))
-	if err != nil {
-		respond.Error(w, r, err)
-		return
-	}
-	respond.OK(w, r, rep)
 }
