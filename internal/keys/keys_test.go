@@ -8,64 +8,25 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
-	"sort"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/secret"
+	"github.com/gatehouse/gatehouse/internal/testenv"
 )
-
-// fakeKeys is an in-memory store.SigningKeys.
-type fakeKeys struct {
-	mu   sync.Mutex
-	keys []*domain.SigningKey
-}
-
-func (f *fakeKeys) AddSigningKey(_ context.Context, k *domain.SigningKey) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	c := *k
-	f.keys = append(f.keys, &c)
-	return nil
-}
-
-func (f *fakeKeys) ListSigningKeys(context.Context) ([]*domain.SigningKey, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := make([]*domain.SigningKey, len(f.keys))
-	for i, k := range f.keys {
-		c := *k
-		out[i] = &c
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
-	return out, nil
-}
-
-func (f *fakeKeys) RetireSigningKey(_ context.Context, id string, at time.Time) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, k := range f.keys {
-		if k.ID == id {
-			k.RetiredAt = at
-			return nil
-		}
-	}
-	return domain.ErrNotFound
-}
 
 type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func newManager(t *testing.T) (*Manager, *fakeKeys, *clock) {
+func newManager(t *testing.T) (*Manager, *testenv.SigningKeys, *clock) {
 	t.Helper()
 	sealer, err := secret.New(bytes.Repeat([]byte{7}, 32), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &fakeKeys{}
+	st := &testenv.SigningKeys{}
 	c := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	return &Manager{Store: st, Sealer: sealer, Now: c.now, Rand: rand.Reader, VerifyFor: time.Hour, ReloadEvery: time.Minute}, st, c
 }
@@ -94,10 +55,10 @@ func TestEnsureAndRotate(t *testing.T) {
 	if err := m.Ensure(ctx, EdDSA); err != nil { // idempotent
 		t.Fatal(err)
 	}
-	if len(st.keys) != 2 {
-		t.Fatalf("have %d keys, want 2", len(st.keys))
+	if n := len(st.Keys()); n != 2 {
+		t.Fatalf("have %d keys, want 2", n)
 	}
-	for _, k := range st.keys {
+	for _, k := range st.Keys() {
 		if bytes.Contains(k.PrivateSealed, k.PublicDER[len(k.PublicDER)-16:]) {
 			t.Error("sealed private key holds public key bytes in the clear")
 		}

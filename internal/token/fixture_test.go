@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"sort"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,47 +11,8 @@ import (
 	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/keys"
 	"github.com/gatehouse/gatehouse/internal/secret"
+	"github.com/gatehouse/gatehouse/internal/testenv"
 )
-
-// fakeKeys is an in-memory store.SigningKeys that counts its lists (key-set loads).
-type fakeKeys struct {
-	mu    sync.Mutex
-	keys  []*domain.SigningKey
-	lists atomic.Int64
-}
-
-func (f *fakeKeys) AddSigningKey(_ context.Context, k *domain.SigningKey) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	c := *k
-	f.keys = append(f.keys, &c)
-	return nil
-}
-
-func (f *fakeKeys) ListSigningKeys(context.Context) ([]*domain.SigningKey, error) {
-	f.lists.Add(1)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := make([]*domain.SigningKey, len(f.keys))
-	for i, k := range f.keys {
-		c := *k
-		out[i] = &c
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
-	return out, nil
-}
-
-func (f *fakeKeys) RetireSigningKey(_ context.Context, id string, at time.Time) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, k := range f.keys {
-		if k.ID == id {
-			k.RetiredAt = at
-			return nil
-		}
-	}
-	return domain.ErrNotFound
-}
 
 // clock is a settable clock, safe for concurrent use.
 type clock struct{ ns atomic.Int64 }
@@ -80,7 +39,7 @@ func newSealer(t testing.TB) *secret.Keys {
 
 // newManager returns a key manager (one "node") over st with an active key of each algorithm.
 // Its set is cached for an hour: only Reload makes it read st again.
-func newManager(t testing.TB, st *fakeKeys, c *clock, algs ...string) *keys.Manager {
+func newManager(t testing.TB, st *testenv.SigningKeys, c *clock, algs ...string) *keys.Manager {
 	t.Helper()
 	m := &keys.Manager{Store: st, Sealer: newSealer(t), Now: c.now, Rand: rand.Reader, VerifyFor: 2 * time.Hour, ReloadEvery: time.Hour}
 	if len(algs) > 0 {
@@ -94,9 +53,9 @@ func newManager(t testing.TB, st *fakeKeys, c *clock, algs ...string) *keys.Mana
 const testIssuer = "https://sso.example.test"
 
 // newAccess returns an Access signing with alg over a fresh key store.
-func newAccess(t testing.TB, alg string) (*Access, *keys.Manager, *fakeKeys, *clock) {
+func newAccess(t testing.TB, alg string) (*Access, *keys.Manager, *testenv.SigningKeys, *clock) {
 	t.Helper()
-	st, c := &fakeKeys{}, newClock()
+	st, c := &testenv.SigningKeys{}, newClock()
 	m := newManager(t, st, c, alg)
 	return &Access{Keys: m, Issuer: testIssuer, Algorithm: alg, Now: c.now}, m, st, c
 }

@@ -10,13 +10,14 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/gatehouse/gatehouse/internal/keys"
+	"github.com/gatehouse/gatehouse/internal/testenv"
 )
 
 // TestJWKSVerifiesTokens: a client that knows only the published JWK Set verifies tokens of
 // every algorithm with go-jose, and the set holds no private parameter.
 func TestJWKSVerifiesTokens(t *testing.T) {
 	ctx := context.Background()
-	st, c := &fakeKeys{}, newClock()
+	st, c := &testenv.SigningKeys{}, newClock()
 	m := newManager(t, st, c, keys.EdDSA, keys.ES256, keys.RS256)
 	tokens := map[string]string{}
 	for _, alg := range []string{keys.EdDSA, keys.ES256, keys.RS256} {

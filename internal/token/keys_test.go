@@ -9,6 +9,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/keys"
+	"github.com/gatehouse/gatehouse/internal/testenv"
 )
 
 // TestKeyRotation: after a rotation new tokens carry the new kid, and tokens of the old key keep
@@ -48,7 +49,7 @@ func TestKeyRotation(t *testing.T) {
 // reload at most once a second.
 func TestUnknownKidReloads(t *testing.T) {
 	ctx := context.Background()
-	st, c := &fakeKeys{}, newClock()
+	st, c := &testenv.SigningKeys{}, newClock()
 	nodeA := newManager(t, st, c, keys.EdDSA)
 	nodeB := newManager(t, st, c)
 	verifier := &Access{Keys: nodeA, Issuer: testIssuer, Now: c.now}
@@ -61,24 +62,24 @@ func TestUnknownKidReloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok, _ := mustIssue(t, issuer)
-	loads := st.lists.Load()
+	loads := st.Lists()
 	if _, err := verifier.Verify(ctx, tok, "gatehouse"); err != nil {
 		t.Fatalf("a key created on another node: %v", err)
 	}
-	if st.lists.Load() != loads+1 {
-		t.Fatalf("%d loads for one unknown kid", st.lists.Load()-loads)
+	if st.Lists() != loads+1 {
+		t.Fatalf("%d loads for one unknown kid", st.Lists()-loads)
 	}
 
 	// Made-up kids within the same second: no reload at all.
 	ks, _ := nodeA.Current(ctx)
 	ed := ks.Signing[keys.EdDSA]
-	loads = st.lists.Load()
+	loads = st.Lists()
 	for i := range 50 {
 		bogus := forge(t, ed.Signer, jose.EdDSA, "made-up-"+string(rune('a'+i%26)), "JWT", claimsJSON(t, c.now(), nil))
 		_, err := verifier.Verify(ctx, bogus, "gatehouse")
 		wantCode(t, err, domain.CodeTokenInvalid)
 	}
-	if n := st.lists.Load() - loads; n != 0 {
+	if n := st.Lists() - loads; n != 0 {
 		t.Fatalf("%d reloads within one second", n)
 	}
 	c.advance(time.Second)
@@ -87,7 +88,7 @@ func TestUnknownKidReloads(t *testing.T) {
 		_, err := verifier.Verify(ctx, bogus, "gatehouse")
 		wantCode(t, err, domain.CodeTokenInvalid)
 	}
-	if n := st.lists.Load() - loads; n != 1 {
+	if n := st.Lists() - loads; n != 1 {
 		t.Fatalf("%d reloads a second later, want 1", n)
 	}
 }
