@@ -4,10 +4,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,46 +27,23 @@ type samlLogout struct {
 // casReceiver is a CAS service's logout endpoint: it answers with the status it is told to
 // and records every LogoutRequest it took.
 type casReceiver struct {
-	t   testing.TB
-	srv *httptest.Server
-
-	mu     sync.Mutex
-	status int // 0 means 200
-	got    chan samlLogout
-	hits   chan int
+	*endpoint
+	got chan samlLogout
 }
 
 func newCASReceiver(t testing.TB) *casReceiver {
-	r := &casReceiver{t: t, got: make(chan samlLogout, 100), hits: make(chan int, 100)}
-	r.srv = httptest.NewServer(http.HandlerFunc(r.serve))
-	t.Cleanup(r.srv.Close)
+	r := &casReceiver{got: make(chan samlLogout, 100)}
+	r.endpoint = newEndpoint(t, "CAS receiver", r.accept)
 	return r
 }
 
-func (r *casReceiver) setStatus(code int) {
-	r.mu.Lock()
-	r.status = code
-	r.mu.Unlock()
-}
-
-func (r *casReceiver) serve(w http.ResponseWriter, req *http.Request) {
-	r.mu.Lock()
-	status := r.status
-	r.mu.Unlock()
-	if status != 0 && status != http.StatusOK {
-		w.WriteHeader(status)
-		r.hits <- status
-		return
-	}
+func (r *casReceiver) accept(_ http.ResponseWriter, req *http.Request) error {
 	lr, err := readLogout(req)
 	if err != nil {
-		r.t.Errorf("CAS receiver: %v", err)
-		w.WriteHeader(http.StatusBadRequest)
-		r.hits <- http.StatusBadRequest
-		return
+		return err
 	}
 	r.got <- lr
-	r.hits <- http.StatusOK
+	return nil
 }
 
 // readLogout reads a back-channel LogoutRequest as a CAS client does: a form POST (of exactly

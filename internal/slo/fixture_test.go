@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -158,47 +157,25 @@ type received struct {
 // relying party must (Back-Channel Logout 1.0 §2.6) against the center's JWKS, answers with
 // the status it is told to, and records what it accepted and how often it saw each jti.
 type receiver struct {
-	t      testing.TB
+	*endpoint
 	jwks   *jose.JSONWebKeySet
 	system string
-	srv    *httptest.Server
 
-	mu     sync.Mutex
-	status int            // the answer to give; 0 means 200
-	seen   map[string]int // jti → deliveries seen (repeats included)
-	got    chan received  // accepted tokens, first delivery of each jti only
-	hits   chan int       // the status of every answered request
+	mu   sync.Mutex
+	seen map[string]int // jti → deliveries seen (repeats included)
+	got  chan received  // accepted tokens, first delivery of each jti only
 }
 
 func newReceiver(t testing.TB, jwks *jose.JSONWebKeySet, system string) *receiver {
-	r := &receiver{t: t, jwks: jwks, system: system, seen: map[string]int{},
-		got: make(chan received, 100_000), hits: make(chan int, 100_000)}
-	r.srv = httptest.NewServer(http.HandlerFunc(r.serve))
-	t.Cleanup(r.srv.Close)
+	r := &receiver{jwks: jwks, system: system, seen: map[string]int{}, got: make(chan received, 100_000)}
+	r.endpoint = newEndpoint(t, "receiver "+system, r.accept)
 	return r
 }
 
-func (r *receiver) setStatus(code int) {
-	r.mu.Lock()
-	r.status = code
-	r.mu.Unlock()
-}
-
-func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
-	r.mu.Lock()
-	status := r.status
-	r.mu.Unlock()
-	if status != 0 && status != http.StatusOK {
-		w.WriteHeader(status)
-		r.hits <- status
-		return
-	}
+func (r *receiver) accept(w http.ResponseWriter, req *http.Request) error {
 	c, raw, err := r.verify(req)
 	if err != nil {
-		r.t.Errorf("receiver %s: %v", r.system, err)
-		w.WriteHeader(http.StatusBadRequest)
-		r.hits <- http.StatusBadRequest
-		return
+		return err
 	}
 	r.mu.Lock()
 	r.seen[c.ID]++
@@ -210,7 +187,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	if first {
 		r.got <- received{Claims: c, Raw: raw}
 	}
-	r.hits <- http.StatusOK
+	return nil
 }
 
 // verify checks a logout token as Back-Channel Logout 1.0 §2.6 has a relying party do.
