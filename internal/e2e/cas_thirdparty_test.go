@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -114,33 +113,7 @@ DocumentRoot ` + dir + `/htdocs
 		t.Fatal(err)
 	}
 	cmd := exec.Command("apache2", "-X", "-d", dir, "-f", filepath.Join(dir, "httpd.conf"))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		<-exited
-		if t.Failed() {
-			logs, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			t.Logf("apache2: %s\n%s", out.String(), logs)
-		}
-	})
-	for {
-		select {
-		case <-exited:
-			logs, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			t.Fatalf("apache2 exited: %s\n%s", out.String(), logs)
-		default:
-		}
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return
-		}
-	}
+	startDaemon(t, cmd, addr, filepath.Join(dir, "error.log"), true)
 }
 
 // apacheBrowser is a browser with one cookie jar; it does not follow redirects unless asked,

@@ -50,16 +50,6 @@ func docRules(t *testing.T, host string) []string {
 	return rules
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // startNginx runs nginx with conf under dir until the test ends; it returns when nginx
 // accepts connections on addr (or fails the test when nginx exits first).
 func startNginx(t *testing.T, dir, conf, addr string) {
@@ -74,29 +64,7 @@ func startNginx(t *testing.T, dir, conf, addr string) {
 	}
 	cmd := exec.Command("nginx", "-p", dir, "-c", filepath.Join(dir, "nginx.conf"),
 		"-g", "daemon off; pid "+filepath.Join(dir, "nginx.pid")+"; error_log "+filepath.Join(dir, "logs", "error.log")+" warn;")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		<-exited
-	})
-	for {
-		select {
-		case <-exited:
-			logs, _ := os.ReadFile(filepath.Join(dir, "logs", "error.log"))
-			t.Fatalf("nginx exited: %s\n%s", out.String(), logs)
-		default:
-		}
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return
-		}
-	}
+	startDaemon(t, cmd, addr, filepath.Join(dir, "logs", "error.log"), false)
 }
 
 // TestNginxIntegration runs the nginx.conf of docs/integration-nginx.md in front of an upstream
