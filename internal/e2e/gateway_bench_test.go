@@ -4,7 +4,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -25,18 +24,7 @@ func verifyBenchServer(b *testing.B) (*server, *http.Client) {
 // BenchmarkVerifyCookie: /api/verify as nginx asks it, a browser's session cookie.
 func BenchmarkVerifyCookie(b *testing.B) {
 	srv, c := verifyBenchServer(b)
-	body := `{"username":"jack","password":"jack123"}`
-	resp, err := c.Post(srv.URL()+"/api/auth/login", "application/json", strings.NewReader(body))
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	var cookie string
-	for _, ck := range resp.Cookies() {
-		if ck.Name == "gatehouse_session" {
-			cookie = ck.Name + "=" + ck.Value
-		}
-	}
+	cookie := benchSessionCookie(b, c, srv.URL())
 	url := srv.URL() + "/api/verify"
 	drive(b, c, func() *http.Request {
 		r, _ := http.NewRequest("GET", url, nil)

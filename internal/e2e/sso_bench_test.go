@@ -5,10 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/url"
-	"sync/atomic"
 	"testing"
 
 	"github.com/gatehouse/gatehouse/internal/domain"
@@ -27,70 +24,17 @@ func benchSSO(b *testing.B, redisURL string) {
 		b.Fatal(err)
 	}
 	c := benchTransport()
-	body, _ := json.Marshal(map[string]string{"username": "jack", "password": "jack123"})
-	resp, err := c.Post(srv.URL()+"/api/auth/login", "application/json", bytes.NewReader(body))
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	var cookie string
-	for _, ck := range resp.Cookies() {
-		if ck.Name == "gatehouse_session" {
-			cookie = ck.Name + "=" + ck.Value
-		}
-	}
-	if cookie == "" {
-		b.Fatal("no session cookie")
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	cookie := benchSessionCookie(b, c, srv.URL())
 	loginURL := srv.URL() + ssoLoginPath("alpha", ssoRedirectA, "bench")
 	validateURL := srv.URL() + "/sso/validate"
 	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("alpha:"+secret))
-	var failures atomic.Int64
-	fail := func(what string, status int, body []byte) {
-		if failures.Add(1) == 1 {
-			b.Logf("first failure: %s %d %s", what, status, body)
-		}
-	}
-	b.SetParallelism(16)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			req, _ := http.NewRequest("GET", loginURL, nil)
-			req.Header.Set("Cookie", cookie)
-			resp, err := c.Do(req)
-			if err != nil {
-				fail(err.Error(), 0, nil)
-				continue
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			loc, err := url.Parse(resp.Header.Get("Location"))
-			if resp.StatusCode != http.StatusFound || err != nil || loc.Query().Get("ticket") == "" {
-				fail("login", resp.StatusCode, []byte(resp.Header.Get("Location")))
-				continue
-			}
-			vb, _ := json.Marshal(map[string]string{"ticket": loc.Query().Get("ticket"), "redirect_uri": ssoRedirectA})
-			req, _ = http.NewRequest("POST", validateURL, bytes.NewReader(vb))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", basic)
-			resp, err = c.Do(req)
-			if err != nil {
-				fail(err.Error(), 0, nil)
-				continue
-			}
-			rb, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				fail("validate", resp.StatusCode, rb)
-			}
-		}
-	})
-	b.StopTimer()
-	if n := failures.Load(); n > 0 {
-		b.Fatalf("%d round trips failed", n)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "roundtrips/s")
+	benchRoundTrips(b, c, cookie, loginURL, func(ticket string) (*http.Response, error) {
+		vb, _ := json.Marshal(map[string]string{"ticket": ticket, "redirect_uri": ssoRedirectA})
+		req, _ := http.NewRequest("POST", validateURL, bytes.NewReader(vb))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", basic)
+		return c.Do(req)
+	}, func(status int, _ []byte) bool { return status == http.StatusOK })
 }
 
 // BenchmarkSSORoundTripRedis: ticket issue + validation against real Redis (the brief's target:
