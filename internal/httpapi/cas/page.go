@@ -1,14 +1,10 @@
 package cas
 
 import (
-	"bytes"
-	"errors"
 	"html/template"
 	"net/http"
-	"strings"
 
-	"github.com/gatehouse/gatehouse/internal/domain"
-	"github.com/gatehouse/gatehouse/internal/httpapi/middleware"
+	"github.com/gatehouse/gatehouse/internal/httpapi/htmlpage"
 	"github.com/gatehouse/gatehouse/internal/httpapi/respond"
 )
 
@@ -74,36 +70,6 @@ type pageData struct {
 // problems) is shown for bad input; causes of other failures go to the log only.
 func (h *Handler) page(w http.ResponseWriter, r *http.Request, status int, key string, err error) {
 	t := texts[respond.Language(r)]
-	p := pageData{T: t, Title: t[key+".title"], Body: t[key+".body"]}
-	if err != nil {
-		if status >= 500 {
-			middleware.Logger(r.Context()).Error("cas page failed", "err", err)
-		} else {
-			p.Detail = detailOf(err)
-		}
-	}
-	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, p); err != nil {
-		http.Error(w, "page rendering failed", http.StatusInternalServerError)
-		return
-	}
-	hd := w.Header()
-	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("Content-Security-Policy", pageCSP)
-	hd.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-}
-
-func detailOf(err error) string {
-	var b strings.Builder
-	b.WriteString(domain.ErrorMessage(err))
-	var de *domain.Error
-	if errors.As(err, &de) {
-		for _, f := range de.Fields {
-			b.WriteString("; ")
-			b.WriteString(f.Field + " " + f.Problem)
-		}
-	}
-	return b.String()
+	p := pageData{T: t, Title: t[key+".title"], Body: t[key+".body"], Detail: htmlpage.Detail(r, status, err, "cas page failed")}
+	htmlpage.Write(w, status, pageCSP, pageTemplate, "page", p)
 }

@@ -1,16 +1,12 @@
 package ssoapi
 
 import (
-	"bytes"
 	"embed"
-	"errors"
 	"html/template"
 	"io/fs"
 	"net/http"
-	"strings"
 
-	"github.com/gatehouse/gatehouse/internal/domain"
-	"github.com/gatehouse/gatehouse/internal/httpapi/middleware"
+	"github.com/gatehouse/gatehouse/internal/httpapi/htmlpage"
 	"github.com/gatehouse/gatehouse/internal/httpapi/respond"
 )
 
@@ -105,43 +101,14 @@ type messagePage struct {
 // problems) is shown for bad input; causes of other failures go to the log only.
 func (h *Handler) page(w http.ResponseWriter, r *http.Request, status int, key string, err error) {
 	t := texts[respond.Language(r)]
-	p := messagePage{T: t, Title: t[key+".title"], Body: t[key+".body"], Status: status, Base: h.BasePath}
-	if err != nil {
-		if status >= 500 {
-			middleware.Logger(r.Context()).Error("sso page failed", "err", err)
-		} else {
-			p.Detail = detailOf(err)
-		}
-	}
+	p := messagePage{T: t, Title: t[key+".title"], Body: t[key+".body"], Status: status, Base: h.BasePath,
+		Detail: htmlpage.Detail(r, status, err, "sso page failed")}
 	render(w, status, "message.html", p)
 }
 
-func detailOf(err error) string {
-	var b strings.Builder
-	b.WriteString(domain.ErrorMessage(err))
-	var de *domain.Error
-	if errors.As(err, &de) {
-		for _, f := range de.Fields {
-			b.WriteString("; ")
-			b.WriteString(f.Field + " " + f.Problem)
-		}
-	}
-	return b.String()
-}
-
-// render executes a template into a buffer first, so that a failure never sends half a page.
+// render writes the page template name with data (htmlpage.Write under pageCSP).
 func render(w http.ResponseWriter, status int, name string, data any) {
-	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, name, data); err != nil {
-		http.Error(w, "page rendering failed", http.StatusInternalServerError)
-		return
-	}
-	hd := w.Header()
-	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("Content-Security-Policy", pageCSP)
-	hd.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	htmlpage.Write(w, status, pageCSP, templates, name, data)
 }
 
 type loginPage struct {
