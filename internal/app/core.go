@@ -16,7 +16,6 @@ import (
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/captcha"
 	"github.com/gatehouse/gatehouse/internal/config"
-	"github.com/gatehouse/gatehouse/internal/httpapi/cas"
 	"github.com/gatehouse/gatehouse/internal/identity"
 	"github.com/gatehouse/gatehouse/internal/keys"
 	"github.com/gatehouse/gatehouse/internal/oidc"
@@ -25,6 +24,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/session"
 	"github.com/gatehouse/gatehouse/internal/slo"
 	"github.com/gatehouse/gatehouse/internal/sso"
+	"github.com/gatehouse/gatehouse/internal/sso/castickets"
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/store/kv/kvmetrics"
 	"github.com/gatehouse/gatehouse/internal/store/kv/memkv"
@@ -81,7 +81,7 @@ type Core struct {
 	// Tickets is the one-time ticket engine of the SSO and CAS faces.
 	Tickets *sso.Service
 	// CASTickets remembers CAS tickets per session for CAS single logout.
-	CASTickets *cas.TicketLog
+	CASTickets *castickets.Log
 	// SingleLogout queues and delivers back-channel logouts when sessions end.
 	SingleLogout *slo.Service
 	// OIDC is the OpenID Connect provider's storage over the stores above.

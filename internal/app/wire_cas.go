@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/httpapi/cas"
+	"github.com/gatehouse/gatehouse/internal/sso/castickets"
 )
 
 // The CAS 3.0 face on the SSO engine. This file is the one place that wires it.
@@ -14,7 +15,7 @@ import (
 // buildSSO): the SSO face's ticket engine, and the ticket log whose end hook queues the SAML
 // LogoutRequests of CAS single logout (buildSLO gives it the queue).
 func (c *Core) buildCAS(opts Options) {
-	tickets := &cas.TicketLog{KV: c.KV, Systems: c.SQL, Log: opts.Logger, Now: opts.Now}
+	tickets := &castickets.Log{KV: c.KV, Systems: c.SQL, Log: opts.Logger, Now: opts.Now}
 	c.CASTickets = tickets
 	c.Auth.Sessions.OnEnd = append(c.Auth.Sessions.OnEnd, tickets.OnEnd)
 }

@@ -7,10 +7,8 @@
 // It owns no tickets: service tickets are the engine's (internal/sso, kind "cas", "ST-"
 // prefix), issued only for a service that is exactly a registered redirect URI of a system
 // allowed the "cas" protocol, and redeemed once (even a failed attempt uses the ticket up).
-// It owns two small records in the session store, both under the session's hash tag:
-//
-//	cas:{SID}            the set of "systemID|ST-…" issued in the session, for single logout
-//	casnew:{SID}:ST-…    present while a ticket issued right after a sign-in is unvalidated
+// The tickets a session was given, for single logout and isFromNewLogin, are recorded in
+// the ticket log of internal/sso/castickets.
 //
 // It decodes requests, calls the engine, and hands results to one writer per format; it never
 // builds XML by string concatenation, never redirects to a service it has not matched, and

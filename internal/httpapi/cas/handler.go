@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/httpapi/authapi"
 	"github.com/gatehouse/gatehouse/internal/httpapi/middleware"
 	"github.com/gatehouse/gatehouse/internal/sso"
+	"github.com/gatehouse/gatehouse/internal/sso/castickets"
 )
 
 // Systems lists the registered systems (the SQL store does): a CAS request names its service
@@ -28,7 +29,7 @@ type Handler struct {
 	Systems Systems
 	Cookies authapi.Cookies
 	// Tickets records issued tickets for the back-channel logout; nil records nothing.
-	Tickets *TicketLog
+	Tickets *castickets.Log
 	// BasePath is the path of the public URL ("" at the root, else "/prefix").
 	BasePath string
 	Now      func() time.Time

@@ -1,12 +1,8 @@
-package cas
+package castickets
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"reflect"
 	"sort"
 	"testing"
@@ -30,10 +26,10 @@ func (m systemMap) SystemByID(_ context.Context, id string) (*domain.System, err
 	return nil, domain.ErrNotFound
 }
 
-func newLog(t *testing.T, clock *testenv.Clock, systems systemMap) *TicketLog {
+func newLog(t *testing.T, clock *testenv.Clock, systems systemMap) *Log {
 	kv := memkv.New(memkv.Options{Now: clock.Now})
 	t.Cleanup(func() { kv.Close() })
-	return &TicketLog{KV: kv, Systems: systems, Now: clock.Now, Logout: &slo.Service{Queue: kv, Now: clock.Now}}
+	return &Log{KV: kv, Systems: systems, Now: clock.Now, Logout: &slo.Service{Queue: kv, Now: clock.Now}}
 }
 
 // queued takes every notice off the single-logout queue of system.
@@ -153,37 +149,5 @@ func TestTicketLogFreshness(t *testing.T) {
 	// The record expires with the session's absolute limit, which no renewal passes.
 	if ttl, err := log.KV.TTL(ctx, ticketsKey("s1")); err != nil || ttl > time.Hour-DefaultFreshWindow {
 		t.Errorf("record TTL %v %v", ttl, err)
-	}
-}
-
-// TestWireFormats compares the service responses with golden files (the logout request is
-// internal/slo's).
-func TestWireFormats(t *testing.T) {
-	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	ok := &success{User: "jack", Attributes: attributes{AuthenticationDate: at, IsFromNewLogin: true,
-		UserID: "u1", Username: "jack", DisplayName: `Jack <"&">`, Email: "jack@example.com",
-		Roles: []string{"EDITOR", "USER"}, Permissions: []string{"app:doc:*", "app:doc:read"}}}
-	fail := &failure{codeInvalidTicket, "Ticket 'ST-<x>&]]>' not recognized."}
-	for name, write := range map[string]func(http.ResponseWriter){
-		"success.xml":  func(w http.ResponseWriter) { writeXML(w, ok, nil) },
-		"failure.xml":  func(w http.ResponseWriter) { writeXML(w, nil, fail) },
-		"success.json": func(w http.ResponseWriter) { writeJSON(w, ok, nil) },
-		"failure.json": func(w http.ResponseWriter) { writeJSON(w, nil, fail) },
-	} {
-		rec := httptest.NewRecorder()
-		write(rec)
-		golden := "testdata/" + name
-		if os.Getenv("UPDATE_GOLDEN") != "" {
-			if err := os.WriteFile(golden, rec.Body.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(rec.Body.Bytes(), want) {
-			t.Errorf("%s:\n%s\nwant\n%s", name, rec.Body.Bytes(), want)
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package cas
+package castickets
 
 import (
 	"context"
@@ -14,8 +14,8 @@ import (
 	"github.com/gatehouse/gatehouse/internal/store"
 )
 
-// TicketKV is what TicketLog needs of the session store.
-type TicketKV interface {
+// KV is what Log needs of the session store.
+type KV interface {
 	store.Values
 	store.Sets
 }
@@ -25,7 +25,7 @@ type SystemFinder interface {
 	SystemByID(ctx context.Context, id string) (*domain.System, error)
 }
 
-// DefaultFreshWindow is TicketLog.FreshWindow when it is zero.
+// DefaultFreshWindow is Log.FreshWindow when it is zero.
 const DefaultFreshWindow = 30 * time.Second
 
 // Notices queues logout notices for durable delivery; *slo.Service is one.
@@ -35,15 +35,15 @@ type Notices interface {
 
 var _ Notices = (*slo.Service)(nil)
 
-// TicketLog remembers which service tickets a session was given, and when the session ends
+// Log remembers which service tickets a session was given, and when the session ends
 // has each CAS service that has a logout URL told, by a back-channel SAML LogoutRequest (CAS
 // 3.0 §2.3.3 and Appendix "SAML 2.0 logout"): it queues one notice per ticket on the durable
 // queue of internal/slo, which delivers, retries and dead-letters it.
 //
 // It also marks the tickets issued right after a sign-in (within FreshWindow of the
 // session's creation), which satisfy renew=true at validation and say isFromNewLogin.
-type TicketLog struct {
-	KV      TicketKV
+type Log struct {
+	KV      KV
 	Systems SystemFinder
 	// Logout queues the notices of single logout; nil tells no service.
 	Logout      Notices
@@ -54,7 +54,7 @@ type TicketLog struct {
 	once sync.Once
 }
 
-func (l *TicketLog) init() {
+func (l *Log) init() {
 	l.once.Do(func() {
 		if l.Log == nil {
 			l.Log = slog.New(slog.DiscardHandler)
@@ -75,7 +75,7 @@ func member(systemID, ticket string) string { return systemID + "|" + ticket }
 // Record notes that sess was given ticket for systemID. The set lives until the session's
 // absolute limit, which no renewal passes. A ticket issued within FreshWindow of the sign-in
 // is marked as coming from it, for as long as a ticket lives.
-func (l *TicketLog) Record(ctx context.Context, sess *session.Session, systemID, ticket string) error {
+func (l *Log) Record(ctx context.Context, sess *session.Session, systemID, ticket string) error {
 	l.init()
 	now := l.Now()
 	ttl := sess.AbsoluteExp.Sub(now)
@@ -93,7 +93,7 @@ func (l *TicketLog) Record(ctx context.Context, sess *session.Session, systemID,
 
 // TakeFresh reports whether ticket was issued right after the sign-in of session sid, and
 // forgets it: the answer is given once, at the one validation of the ticket.
-func (l *TicketLog) TakeFresh(ctx context.Context, sid, ticket string) (bool, error) {
+func (l *Log) TakeFresh(ctx context.Context, sid, ticket string) (bool, error) {
 	_, err := l.KV.GetDel(ctx, freshKey(sid, ticket))
 	if errors.Is(err, domain.ErrNotFound) {
 		return false, nil
@@ -105,7 +105,7 @@ func (l *TicketLog) TakeFresh(ctx context.Context, sid, ticket string) (bool, er
 // for each one of a system that still exists, is allowed CAS and has a logout URL, queues a
 // notice of kind slo.KindCAS naming the user and the ticket. It never fails the logout: what
 // cannot be read or queued is logged and skipped.
-func (l *TicketLog) OnEnd(ctx context.Context, sess *session.Session, reason string) error {
+func (l *Log) OnEnd(ctx context.Context, sess *session.Session, reason string) error {
 	l.init()
 	key := ticketsKey(sess.ID)
 	members, err := l.KV.SetMembers(ctx, key)
