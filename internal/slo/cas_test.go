@@ -99,7 +99,7 @@ func TestCASNoticeDeliveredAfterTheReceiverComesBack(t *testing.T) {
 		}
 		app.setStatus(http.StatusOK)
 		lr := <-app.got
-		f.waitOutcome("app/" + OutcomeDelivered)
+		f.waitDelivered("app")
 		if lr.NameID != "jack" || lr.SessionIndex != "ST-1-abc" || lr.Version != "2.0" || !strings.HasPrefix(lr.ID, "LR-") {
 			t.Fatalf("logout request %+v", lr)
 		}

@@ -87,7 +87,7 @@ func TestDeliveredAfterTheReceiverComesBack(t *testing.T) {
 		if got.SessionID != s.ID {
 			t.Fatalf("sid %q, want %q", got.SessionID, s.ID)
 		}
-		f.waitOutcome("crm/" + OutcomeDelivered)
+		f.waitDelivered("crm")
 		crm.mu.Lock()
 		defer crm.mu.Unlock()
 		if len(crm.seen) != 1 {

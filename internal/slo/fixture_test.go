@@ -147,6 +147,21 @@ func (f *fixture) waitOutcome(want string) {
 	}
 }
 
+// waitDelivered waits until system's notice is delivered, passing over the retries of attempts
+// that were already under way when the receiver came back.
+func (f *fixture) waitDelivered(system string) {
+	f.tb.Helper()
+	for {
+		switch got := <-f.outcomes; got {
+		case system + "/" + OutcomeDelivered:
+			return
+		case system + "/" + OutcomeRetried:
+		default:
+			f.tb.Fatalf("attempt settled as %s, want %s/%s", got, system, OutcomeDelivered)
+		}
+	}
+}
+
 // received is one logout token a receiver accepted.
 type received struct {
 	Claims LogoutClaims
