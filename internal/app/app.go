@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"runtime/debug"
 	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/buildinfo"
@@ -137,6 +138,9 @@ func (a *App) Serve(ctx context.Context) error {
 	workersDone := make(chan struct{})
 	go func() { defer close(workersDone); a.runSLO(workers) }()
 	defer func() { stopWorkers(); <-workersDone }() // background work ends before Serve returns
+	// Start-up (migrations, key generation, the bootstrap password hash) leaves a heap far
+	// larger than an idle server needs: hand it back to the system now, not minutes later.
+	go debug.FreeOSMemory()
 	a.Log.Info("gatehouse listening", "url", a.URL(), "version", buildinfo.Version(),
 		"database", a.SQL.Dialect(), "session_store", backendName(a.Config))
 	select {
