@@ -122,7 +122,7 @@ func (s *Storage) system(ctx context.Context, id string) (*domain.System, error)
 	if !domain.ValidSystemID(id) {
 		return nil, errUnknownClient
 	}
-	sys, err := s.systems.get(ctx, s.Systems, id, s.now())
+	sys, err := s.systems.Get(ctx, s.Systems, id, s.now())
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, errUnknownClient
 	}
@@ -173,42 +173,6 @@ func (s *Storage) AuthorizeClientIDSecret(ctx context.Context, clientID, clientS
 		st.setClient(sys)
 	}
 	return nil
-}
-
-const (
-	systemCacheFor    = 2 * time.Second
-	systemCacheMaxLen = 4096
-)
-
-// systemCache keeps recently read systems (found ones only, so made-up ids cannot fill it).
-type systemCache struct {
-	mu      sync.Mutex
-	entries map[string]cachedSystem
-}
-
-type cachedSystem struct {
-	sys *domain.System
-	at  time.Time
-}
-
-func (c *systemCache) get(ctx context.Context, r SystemReader, id string, now time.Time) (*domain.System, error) {
-	c.mu.Lock()
-	e, ok := c.entries[id]
-	c.mu.Unlock()
-	if ok && now.Sub(e.at) < systemCacheFor && !now.Before(e.at) {
-		return e.sys, nil
-	}
-	sys, err := r.SystemByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if c.entries == nil || len(c.entries) >= systemCacheMaxLen {
-		c.entries = make(map[string]cachedSystem)
-	}
-	c.entries[id] = cachedSystem{sys: sys, at: now}
-	c.mu.Unlock()
-	return sys, nil
 }
 
 // requestState is what one HTTP request learns on its way through op: the client it spoke for

@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/keys"
 	"github.com/gatehouse/gatehouse/internal/session"
 	"github.com/gatehouse/gatehouse/internal/store"
+	"github.com/gatehouse/gatehouse/internal/syscache"
 	"github.com/gatehouse/gatehouse/internal/token"
 )
 
@@ -76,7 +77,7 @@ type Storage struct {
 
 	once    sync.Once
 	randMu  sync.Mutex
-	systems systemCache
+	systems syscache.Cache
 }
 
 var (

@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/session"
 	"github.com/gatehouse/gatehouse/internal/store"
+	"github.com/gatehouse/gatehouse/internal/syscache"
 	"github.com/gatehouse/gatehouse/internal/token"
 )
 
@@ -46,7 +47,7 @@ type Service struct {
 	Rand      io.Reader
 
 	randMu  sync.Mutex
-	systems systemCache
+	systems syscache.Cache
 }
 
 // AuditSystemJoined is the audit event of a system's first sign-in to a session through a
