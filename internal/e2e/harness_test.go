@@ -91,6 +91,12 @@ func startServerB(tb *testing.B, b backend, tweak func(*config.Config)) *server 
 
 func startServerTB(t testing.TB, setup func(*config.Config), tweak func(*config.Config)) *server {
 	t.Helper()
+	return startServerWith(t, setup, tweak, nil)
+}
+
+// startServerWith is startServerTB with the services reading now (nil: the wall clock).
+func startServerWith(t testing.TB, setup func(*config.Config), tweak func(*config.Config), now func() time.Time) *server {
+	t.Helper()
 	cfg := baseConfig(t)
 	setup(&cfg)
 	if tweak != nil {
@@ -101,7 +107,7 @@ func startServerTB(t testing.TB, setup func(*config.Config), tweak func(*config.
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sl := &sleepLog{}
-	a, err := app.Open(ctx, cfg, app.Options{Out: io.Discard, Logger: slog.New(slog.DiscardHandler), Sleep: sl.sleep})
+	a, err := app.Open(ctx, cfg, app.Options{Out: io.Discard, Logger: slog.New(slog.DiscardHandler), Sleep: sl.sleep, Now: now})
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -147,54 +146,5 @@ func BenchmarkOIDCClientCredentialsRedis(b *testing.B) {
 	benchOIDCClientCredentials(b, testenv.RedisURL(b))
 }
 
-// benchOIDCNativeRefresh: POST /api/auth/refresh on the same kind of server, the native
-// baseline of the refresh grant (BenchmarkRefreshRedis measures it against Redis).
-func benchOIDCNativeRefresh(b *testing.B, redisURL string) {
-	srv := benchServer(b, redisURL, func(c *config.Config) { c.Tokens.RefreshInBody = true })
-	c := benchTransport()
-	b.SetParallelism(16)
-	pool := make(chan string, 16*runtime.GOMAXPROCS(0))
-	for range cap(pool) {
-		pool <- postLogin(b, c, srv.URL(), "jack", "jack123").Token.RefreshToken
-	}
-	refreshURL := srv.URL() + "/api/auth/refresh"
-	var failures atomic.Int64
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		tok := <-pool
-		for pb.Next() {
-			resp, err := c.Post(refreshURL, "application/json", strings.NewReader(`{"refresh_token":"`+tok+`"}`))
-			if err != nil {
-				failures.Add(1)
-				continue
-			}
-			var e struct {
-				Code int
-				Data struct {
-					Token struct {
-						RefreshToken string `json:"refresh_token"`
-					}
-				}
-			}
-			_ = json.NewDecoder(resp.Body).Decode(&e)
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if e.Code != 0 {
-				failures.Add(1)
-				continue
-			}
-			tok = e.Data.Token.RefreshToken
-		}
-	})
-	b.StopTimer()
-	if n := failures.Load(); n > 0 {
-		b.Fatalf("%d refreshes failed", n)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rotations/s")
-}
-
 // BenchmarkOIDCNativeRefresh: the native refresh, in-process session store.
-func BenchmarkOIDCNativeRefresh(b *testing.B) { benchOIDCNativeRefresh(b, "") }
-
-// BenchmarkOIDCNativeRefreshRedis: the native refresh against real Redis.
-func BenchmarkOIDCNativeRefreshRedis(b *testing.B) { benchOIDCNativeRefresh(b, testenv.RedisURL(b)) }
+func BenchmarkOIDCNativeRefresh(b *testing.B) { benchNativeRefresh(b, "") }

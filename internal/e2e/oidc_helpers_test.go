@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -19,7 +18,6 @@ import (
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
-	"github.com/gatehouse/gatehouse/internal/app"
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/identity"
@@ -120,28 +118,7 @@ func newOIDCEnvClock(t *testing.T, b backend, tweak func(*config.Config), clock 
 // startServerClock starts a server whose services read clock.
 func startServerClock(t *testing.T, b backend, tweak func(*config.Config), clock *testenv.Clock) *server {
 	t.Helper()
-	cfg := baseConfig(t)
-	b.setup(t, &cfg)
-	tweak(&cfg)
-	ctx, cancel := context.WithCancel(context.Background())
-	sl := &sleepLog{}
-	a, err := app.Open(ctx, cfg, app.Options{Out: io.Discard, Logger: slog.New(slog.DiscardHandler), Sleep: sl.sleep, Now: clock.Now})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	if err := a.Listen(); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		a.Close()
-	})
-	return &server{App: a, t: t, sleeps: sl}
+	return startServerWith(t, func(cfg *config.Config) { b.setup(t, cfg) }, tweak, clock.Now)
 }
 
 // addClient registers a system and returns its secret.

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/httpapi/middleware"
 )
 
@@ -94,3 +96,19 @@ func (c Cookies) SessionCookieName(r *http.Request) string { return c.sessionNam
 
 // Clear removes the session and refresh cookies (not the device cookie), as logout does.
 func (c Cookies) Clear(w http.ResponseWriter, r *http.Request) { c.clear(w, r) }
+
+// BrowserSession returns the principal of the browser's session cookie, nil without a live one
+// (a dead cookie is cleared). Only failures of the stores are errors. The browser faces (SSO,
+// CAS, OpenID Connect) share it.
+func (c Cookies) BrowserSession(w http.ResponseWriter, r *http.Request, a *auth.Service) (*auth.Principal, error) {
+	ck, err := r.Cookie(c.sessionName(r))
+	if err != nil || ck.Value == "" {
+		return nil, nil
+	}
+	p, err := a.AuthenticateCookie(r.Context(), ck.Value)
+	if domain.ErrorCode(err) == domain.CodeSessionExpired {
+		c.clear(w, r)
+		return nil, nil
+	}
+	return p, err
+}

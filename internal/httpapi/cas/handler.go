@@ -105,19 +105,9 @@ func (h *Handler) findService(ctx context.Context, service string) (*domain.Syst
 var errUnknownService = &domain.Error{Code: domain.CodeInvalidInput, Message: "invalid input",
 	Fields: []domain.FieldError{{Field: "service", Problem: "is not registered for any CAS service"}}}
 
-// session returns the principal of the browser's session cookie, nil without a live one (a
-// dead cookie is cleared). Only failures of the stores are errors.
+// session returns the principal of the browser's session cookie, nil without a live one.
 func (h *Handler) session(w http.ResponseWriter, r *http.Request) (*auth.Principal, error) {
-	ck, err := r.Cookie(h.Cookies.SessionCookieName(r))
-	if err != nil || ck.Value == "" {
-		return nil, nil
-	}
-	p, err := h.Auth.AuthenticateCookie(r.Context(), ck.Value)
-	if domain.ErrorCode(err) == domain.CodeSessionExpired {
-		h.Cookies.Clear(w, r)
-		return nil, nil
-	}
-	return p, err
+	return h.Cookies.BrowserSession(w, r, h.Auth)
 }
 
 // client describes the caller for the engine and the audit log.

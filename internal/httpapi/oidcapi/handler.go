@@ -10,7 +10,6 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/op"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
-	"github.com/gatehouse/gatehouse/internal/domain"
 	"github.com/gatehouse/gatehouse/internal/httpapi/authapi"
 	oidcsvc "github.com/gatehouse/gatehouse/internal/oidc"
 )
@@ -75,16 +74,7 @@ func (h *Handler) sameBrowser(w http.ResponseWriter, r *http.Request) bool {
 
 // session returns the principal of the browser's session cookie, nil without a live one.
 func (h *Handler) session(w http.ResponseWriter, r *http.Request) (*auth.Principal, error) {
-	ck, err := r.Cookie(h.Cookies.SessionCookieName(r))
-	if err != nil || ck.Value == "" {
-		return nil, nil
-	}
-	p, err := h.Auth.AuthenticateCookie(r.Context(), ck.Value)
-	if domain.ErrorCode(err) == domain.CodeSessionExpired {
-		h.Cookies.Clear(w, r)
-		return nil, nil
-	}
-	return p, err
+	return h.Cookies.BrowserSession(w, r, h.Auth)
 }
 
 // login is GET /oidc/login?id=…, where op sends the browser after it has validated and stored

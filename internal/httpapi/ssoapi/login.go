@@ -66,19 +66,9 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	redirectTo(w, r, withQuery(redirect, "ticket", ticket, "state", state))
 }
 
-// session returns the principal of the browser's session cookie, nil without a live one (a
-// dead cookie is cleared). Only failures of the stores are errors.
+// session returns the principal of the browser's session cookie, nil without a live one.
 func (h *Handler) session(w http.ResponseWriter, r *http.Request) (*auth.Principal, error) {
-	ck, err := r.Cookie(h.Cookies.SessionCookieName(r))
-	if err != nil || ck.Value == "" {
-		return nil, nil
-	}
-	p, err := h.Auth.AuthenticateCookie(r.Context(), ck.Value)
-	if domain.ErrorCode(err) == domain.CodeSessionExpired {
-		h.Cookies.Clear(w, r)
-		return nil, nil
-	}
-	return p, err
+	return h.Cookies.BrowserSession(w, r, h.Auth)
 }
 
 // logout is GET|POST /sso/logout: it ends the browser's global session (the session's end hooks
