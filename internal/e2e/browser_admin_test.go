@@ -61,6 +61,8 @@ func TestBrowserAdmin(t *testing.T) {
 	br.waitText(admin, "[data-test=user-title]", hostileName)
 	br.noScriptRan(admin, "[data-test=user-title]")
 	br.choose(admin, "#grant-system", "Demo Shop (shop)")
+	// The role list loads per system: choose a role only once it holds the shop's roles.
+	br.waitJS(admin, "the shop's roles listed", `document.querySelector('select#grant-role').dataset.rolesFor === "shop"`)
 	br.choose(admin, "#grant-role", "USER")
 	br.do(admin, "grant the role", chromedp.Click(chromedp.CSS("button#grant-role")))
 	br.waitJS(admin, "the console says granted", `document.body.innerText.includes("Role USER in shop granted")`)
